@@ -1,0 +1,108 @@
+"""Reference storefront for the Twikit Custom Integration.
+
+``create_app`` builds the shop in named steps, in the order a reader meets
+them: settings, extensions, request hooks, blueprints, error handlers and
+CLI commands.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import load_config
+
+__version__ = "0.1.0"
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Create the shop. ``config`` overrides the environment (tests use it)."""
+    config = dict(config or {})
+    app = Flask(
+        __name__,
+        instance_path=config.pop("INSTANCE_PATH", None) or str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    configure(app, config)
+    register_extensions(app)
+    register_request_hooks(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def configure(app: Flask, overrides: Mapping[str, Any]) -> None:
+    """Load and validate settings; fails at start-up, not at the first request."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(load_config(app.instance_path, overrides))
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    app.config.update(
+        MAX_CONTENT_LENGTH=1024 * 1024,  # forms and webhooks are small; refuse floods early
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=not app.config["DEMO_MODE"] and not app.testing,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session; a cart page may stay open for hours
+    )
+    if app.config["STOREFRONT_MODE"] == "production":
+        # Heroku-style platforms terminate TLS in a router that sets X-Forwarded-*.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # one line per plugin is noise
+
+
+def register_extensions(app: Flask) -> None:
+    from .extensions import csrf, db, migrate
+    from .database import configure_sqlite, render_migration_item
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_item=render_migration_item)
+    csrf.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from . import i18n, security
+    from .cart.service import cart_item_count
+
+    i18n.init_app(app)
+    security.init_app(app)
+
+    @app.context_processor
+    def shop_globals() -> dict[str, Any]:
+        return {"cart_count": cart_item_count(), "shop_name": app.config["SHOP_NAME"],
+                "demo_mode": app.config["DEMO_MODE"]}
+
+
+def register_blueprints(app: Flask) -> None:
+    from .cart.routes import bp as cart_bp
+    from .catalog.routes import bp as catalog_bp
+    from .health import bp as health_bp
+    from .i18n import bp as i18n_bp
+
+    app.register_blueprint(catalog_bp)
+    app.register_blueprint(cart_bp)
+    app.register_blueprint(health_bp)
+    app.register_blueprint(i18n_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from .errors import init_app
+
+    init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import catalog_cli, demo_command
+
+    app.cli.add_command(catalog_cli)
+    app.cli.add_command(demo_command)

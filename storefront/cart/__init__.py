@@ -1,0 +1,1 @@
+"""The cart: one line per Twikit configuration, priced by the shop."""

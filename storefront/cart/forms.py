@@ -1,0 +1,30 @@
+"""Cart forms. Flask-WTF adds the CSRF token to each."""
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField
+from wtforms.validators import DataRequired, InputRequired, NumberRange
+
+MAX_QUANTITY = 99
+
+
+class AddToCartForm(FlaskForm):
+    """Posted by the plugin embed after ``save()`` answered (spec, steps 8-9).
+
+    Everything in it comes from the browser, so the cart service checks each
+    value against the shop's own data before it touches the cart.
+    """
+
+    product = HiddenField(validators=[DataRequired()])
+    sku = HiddenField(validators=[DataRequired()])
+    configuration_id = HiddenField(validators=[DataRequired()])
+    preview_url = HiddenField(validators=[DataRequired()])
+    quantity = IntegerField("Quantity", default=1,
+                            validators=[InputRequired(), NumberRange(min=1, max=MAX_QUANTITY)])
+
+
+class QuantityForm(FlaskForm):
+    quantity = IntegerField("Quantity", validators=[InputRequired(), NumberRange(min=1, max=MAX_QUANTITY)])
+
+
+class RemoveLineForm(FlaskForm):
+    """Only the CSRF token: removing a line must be a deliberate POST from our page."""

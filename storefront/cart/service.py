@@ -1,0 +1,107 @@
+"""Cart rules: find the customer's cart and change it only with values the shop can vouch for."""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlsplit
+
+from flask import current_app, session
+from sqlalchemy import func, select
+
+from ..config import ConfigError, origin_of
+from ..extensions import db
+from ..models import Cart, CartLine, Product
+from .forms import MAX_QUANTITY
+
+SESSION_KEY = "cart"
+# configurationId is a JavaScript number (spec, ISaveData): anything past 2**53 cannot be exact.
+MAX_CONFIGURATION_ID = 2**53 - 1
+
+
+class CartError(ValueError):
+    """A cart change was refused; the message is safe to show the customer."""
+
+
+def current_cart(create: bool = False) -> Cart | None:
+    """The cart named by the signed session cookie; a new one when asked to create."""
+    token = session.get(SESSION_KEY)
+    cart = db.session.scalar(select(Cart).where(Cart.token == token)) if token else None
+    if cart is None and create:
+        cart = Cart(token=secrets.token_urlsafe(32))
+        db.session.add(cart)
+        session[SESSION_KEY] = cart.token
+    return cart
+
+
+def cart_item_count() -> int:
+    """How many items the header shows, without creating a cart."""
+    token = session.get(SESSION_KEY)
+    if not token:
+        return 0
+    return db.session.scalar(
+        select(func.coalesce(func.sum(CartLine.quantity), 0)).join(Cart).where(Cart.token == token)
+    )
+
+
+def parse_configuration_id(raw: str) -> int:
+    """A Twikit configuration ID: a positive integer (spec, ISaveData.configurationId)."""
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 16:
+        raise CartError("The design's configuration ID is not valid.")
+    value = int(raw)
+    if not 0 < value <= MAX_CONFIGURATION_ID:
+        raise CartError("The design's configuration ID is not valid.")
+    return value
+
+
+def check_preview_url(url: str) -> str:
+    """Accept a preview image URL only if it is http(s) from an allowed Twikit preview origin."""
+    parts = urlsplit(url)
+    try:
+        allowed = origin_of(url) in current_app.config["TWIKIT_PREVIEW_ORIGINS"]
+    except ConfigError:
+        allowed = False
+    if not allowed or parts.username or parts.password or len(url) > 2048:
+        raise CartError("The design's preview image does not come from Twikit.")
+    return url
+
+
+def add_line(cart: Cart, product_slug: str, sku: str, configuration_id: str, preview_url: str,
+             quantity: int) -> CartLine:
+    """Add a saved configuration to the cart, priced from the shop's own variant."""
+    product = db.session.scalar(select(Product).where(Product.slug == product_slug, Product.published))
+    if product is None:
+        raise CartError("That product is not for sale.")
+    variant = product.variant_by_sku(sku)
+    if variant is None:
+        raise CartError(f"{product.name} is not sold in the variation {sku!r}.")
+    configuration = parse_configuration_id(configuration_id)
+    preview_url = check_preview_url(preview_url)
+
+    line = next((line for line in cart.lines if line.configuration_id == configuration), None)
+    if line is None:
+        line = CartLine(product=product, variant=variant, configuration_id=configuration,
+                        preview_url=preview_url, quantity=0, unit_price_cents=variant.price_cents)
+        cart.lines.append(line)
+    elif line.variant_id != variant.id:
+        # One configuration is one design with one variation; a second SKU for it is tampering.
+        raise CartError("That design is already in your cart as another variation.")
+    line.quantity = min(line.quantity + quantity, MAX_QUANTITY)
+    line.unit_price_cents = variant.price_cents
+    db.session.commit()
+    return line
+
+
+def find_line(cart: Cart | None, line_id: int) -> CartLine | None:
+    """A line of this cart; a line id from someone else's cart is simply not found."""
+    return next((line for line in cart.lines if line.id == line_id), None) if cart else None
+
+
+def set_quantity(line: CartLine, quantity: int) -> None:
+    line.quantity = quantity
+    line.unit_price_cents = line.variant.price_cents
+    db.session.commit()
+
+
+def remove_line(line: CartLine) -> None:
+    line.cart.lines.remove(line)
+    db.session.commit()

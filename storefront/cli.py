@@ -1,0 +1,39 @@
+"""Command-line tools: ``flask --app storefront catalog import FILE`` and ``... demo``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from .catalog.importer import CatalogError, import_catalog_file
+
+DEMO_CATALOG = Path(__file__).parent / "catalog" / "demo-catalog.json"
+
+catalog_cli = AppGroup("catalog", help="Load the product catalog.")
+
+
+@catalog_cli.command("import")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option("--demo", is_flag=True, help="Import the demo catalog shipped with the shop.")
+def import_command(path: Path | None, demo: bool) -> None:
+    """Import a catalog file (idempotent: importing twice gives the same catalog)."""
+    if demo == (path is not None):
+        raise click.UsageError("give a catalog FILE, or --demo")
+    try:
+        result = import_catalog_file(DEMO_CATALOG if demo else path, current_app.config["SHOP_CURRENCY"])
+    except CatalogError as error:
+        raise click.ClickException(f"nothing imported: {error}") from None
+    click.echo(f"Catalog imported: {result}.")
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int, help="The shop's port; sandboxes use the next two.")
+def demo_command(host: str, port: int) -> None:
+    """Run the shop with the Twikit and Stripe sandboxes side by side (demo mode)."""
+    from .demo import run_demo
+
+    run_demo(current_app, host, port)

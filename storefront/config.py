@@ -1,0 +1,168 @@
+"""Settings, read once from the environment and validated at start-up.
+
+Precedence, lowest first: built-in defaults, demo defaults (only when
+``STOREFRONT_MODE=demo``), the environment, then the mapping passed to
+``create_app`` (tests use that). A variable set in the environment always
+wins over any default.
+
+Production (the default mode) refuses to start while a secret is missing or
+still holds a demo value, so a clone deployed as-is fails loudly instead of
+running with secrets that are published in this repository.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+from urllib.parse import urlsplit
+
+TWIKIT_PRODUCTION_API_URL = "https://custom-integration-publisher.twikit.com/api/v1"
+
+# Where the demo command runs the two sandboxes. Demo values only.
+DEMO_TWIKIT_SANDBOX = "http://127.0.0.1:5001"
+DEMO_STRIPE_SANDBOX = "http://127.0.0.1:5002"
+
+
+class ConfigError(RuntimeError):
+    """The settings cannot run the shop; the message says which and why."""
+
+
+def _text(value: str) -> str:
+    return value.strip()
+
+
+def _int(value: str) -> int:
+    return int(value.strip())
+
+
+def _origins(value: str) -> tuple[str, ...]:
+    return tuple(origin_of(part) for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable: its default, its demo value and its meaning."""
+
+    name: str
+    doc: str
+    default: Any = None
+    demo: Any = None
+    secret: bool = False  # required in production, and never a demo value
+    parse: Callable[[str], Any] = _text
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("STOREFRONT_MODE", "`production` (default) or `demo`. Demo mode fills in the demo values below.",
+            default="production"),
+    Setting("SECRET_KEY", "Signs sessions, the cart cookie and order-status links.",
+            demo="demo-secret-key--not-for-production", secret=True),
+    Setting("DATABASE_URL", "SQLAlchemy URL. Defaults to SQLite in the instance folder; "
+            "`postgres://` is rewritten to `postgresql://`."),
+    Setting("SHOP_NAME", "Shown in the header, page titles and e-mails.", default="Twikit Demo Shop"),
+    Setting("SHOP_CURRENCY", "ISO 4217 currency of every price; one per shop, as one Stripe Checkout "
+            "Session has one currency.", default="EUR"),
+    Setting("TWIKIT_API_URL", "Base URL of Twikit's REST API.",
+            default=TWIKIT_PRODUCTION_API_URL, demo=f"{DEMO_TWIKIT_SANDBOX}/api/v1"),
+    Setting("TWIKIT_INTEGRATION_ID", "The integration ID shown in Twikit's site configuration.",
+            demo="sandbox-integration", secret=True),
+    Setting("TWIKIT_PAYLOAD_SECRET", "The payload secret that signs order payloads (md5).",
+            demo="demo-payload-secret", secret=True),
+    Setting("TWIKIT_WEBHOOK_TOKEN", "Unguessable path segment of the Twikit webhook URLs.",
+            demo="demo-webhook-token", secret=True),
+    Setting("TWIKIT_SCRIPT_URL", "The versioned plugin script, used until a publication webhook replaces it.",
+            demo=f"{DEMO_TWIKIT_SANDBOX}/plugin/v1/twikit.js", secret=True),
+    Setting("TWIKIT_SCRIPT_ORIGINS", "Comma-separated `scheme://host[:port]` origins a plugin script may "
+            "come from. Default: the origin of TWIKIT_SCRIPT_URL.", parse=_origins),
+    Setting("TWIKIT_PREVIEW_ORIGINS", "Origins a configuration's preview image may come from. "
+            "Default: TWIKIT_SCRIPT_ORIGINS.", parse=_origins),
+    Setting("STRIPE_SECRET_KEY", "Stripe secret key (`sk_test_...` or `sk_live_...`).",
+            demo="sk_test_sandbox", secret=True),
+    Setting("STRIPE_WEBHOOK_SECRET", "Signing secret of the Stripe webhook endpoint (`whsec_...`).",
+            demo="whsec_demo_sandbox", secret=True),
+    Setting("STRIPE_API_BASE", "Optional: points the official stripe SDK at another base URL "
+            "(the Stripe sandbox).", demo=DEMO_STRIPE_SANDBOX),
+    Setting("ADMIN_EMAIL", "The back-office login.", demo="admin@example.com", secret=True),
+    Setting("ADMIN_PASSWORD", "The back-office password.", demo="demo-admin-password", secret=True),
+    Setting("MAIL_URL", "Optional SMTP URL (`smtp://user:pass@host:port`, `smtps://...`). Unset: mail is "
+            "written to the log and to the instance folder."),
+    Setting("MAIL_FROM", "Sender address of the shop's e-mails.", default="shop@example.com"),
+)
+
+
+def origin_of(url: str) -> str:
+    """Return ``scheme://host[:port]`` of a URL, lower-cased, or raise ConfigError."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{url!r} is not an http(s) URL or origin")
+    origin = f"{parts.scheme}://{parts.hostname.lower()}"
+    default_port = {"http": 80, "https": 443}[parts.scheme]
+    if parts.port and parts.port != default_port:
+        origin += f":{parts.port}"
+    return origin
+
+
+def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None,
+                environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Build the app's settings from defaults, demo values, the environment and overrides."""
+    environ = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    mode = overrides.get("STOREFRONT_MODE") or environ.get("STOREFRONT_MODE") or "production"
+    if mode not in ("production", "demo"):
+        raise ConfigError(f"STOREFRONT_MODE must be 'production' or 'demo', not {mode!r}")
+
+    config: dict[str, Any] = {}
+    for setting in SETTINGS:
+        value = setting.default
+        if mode == "demo" and setting.demo is not None:
+            value = setting.demo
+        if environ.get(setting.name, "").strip():
+            try:
+                value = setting.parse(environ[setting.name])
+            except (ValueError, ConfigError) as error:
+                raise ConfigError(f"{setting.name}: {error}") from None
+        config[setting.name] = value
+    config["STOREFRONT_MODE"] = mode
+    config.update(overrides)
+
+    _derive(config, instance_path)
+    if mode == "production" and not config.get("TESTING"):
+        _refuse_unsafe_production(config)
+    return config
+
+
+def _derive(config: dict[str, Any], instance_path: str) -> None:
+    """Fill in the settings whose defaults depend on other settings."""
+    url = config.get("DATABASE_URL") or f"sqlite:///{os.path.join(instance_path, 'storefront.sqlite3')}"
+    if url.startswith("postgres://"):  # Heroku-style URLs; SQLAlchemy only knows postgresql://
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):  # the psycopg 3 driver is the one we install
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    config["DATABASE_URL"] = config["SQLALCHEMY_DATABASE_URI"] = url
+
+    if not config.get("TWIKIT_SCRIPT_ORIGINS") and config.get("TWIKIT_SCRIPT_URL"):
+        config["TWIKIT_SCRIPT_ORIGINS"] = (origin_of(config["TWIKIT_SCRIPT_URL"]),)
+    config["TWIKIT_SCRIPT_ORIGINS"] = tuple(config.get("TWIKIT_SCRIPT_ORIGINS") or ())
+    if not config.get("TWIKIT_PREVIEW_ORIGINS"):
+        config["TWIKIT_PREVIEW_ORIGINS"] = config["TWIKIT_SCRIPT_ORIGINS"]
+    config["TWIKIT_PREVIEW_ORIGINS"] = tuple(config["TWIKIT_PREVIEW_ORIGINS"])
+    config["SHOP_CURRENCY"] = str(config["SHOP_CURRENCY"]).upper()
+    config["DEMO_MODE"] = config["STOREFRONT_MODE"] == "demo"
+
+
+def _refuse_unsafe_production(config: Mapping[str, Any]) -> None:
+    demo_values = {s.name: s.demo for s in SETTINGS if s.secret}
+    problems = []
+    for name, demo_value in demo_values.items():
+        if not config.get(name):
+            problems.append(f"{name} is not set")
+        elif config[name] == demo_value:
+            problems.append(f"{name} still holds the demo value")
+    script_url = config.get("TWIKIT_SCRIPT_URL") or ""
+    if script_url and not script_url.startswith("https://"):
+        problems.append("TWIKIT_SCRIPT_URL must be an https URL in production")
+    if problems:
+        raise ConfigError(
+            "Refusing to start in production mode: " + "; ".join(problems)
+            + ". Set them in the environment (see .env.example), or run the demo with STOREFRONT_MODE=demo."
+        )

@@ -1,0 +1,62 @@
+"""Products and their variants: the shop's own prices and SKUs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, CheckConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+
+
+class Product(db.Model):
+    """A product the shop sells, linked to Twikit by its product key."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The Twikit Product Key, as found in the Integration Publisher (spec, step 2).
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    image_url: Mapped[str | None] = mapped_column(String(500))
+    # Background of the preview Twikit renders for the cart (plugin option previewBackgroundColor).
+    preview_background_color: Mapped[str] = mapped_column(String(20), default="#ffffff")
+    published: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    variants: Mapped[list[Variant]] = relationship(
+        back_populates="product", order_by="Variant.position", cascade="all, delete-orphan"
+    )
+
+    def variant_by_sku(self, sku: str) -> Variant | None:
+        """This product's variant with that SKU, or None."""
+        return next((v for v in self.variants if v.sku == sku), None)
+
+    @property
+    def lowest_price_cents(self) -> int | None:
+        return min((v.price_cents for v in self.variants), default=None)
+
+    def __repr__(self) -> str:
+        return f"<Product {self.key}>"
+
+
+class Variant(db.Model):
+    """A priced variation of a product, matched to Twikit's variation by SKU."""
+
+    __table_args__ = (CheckConstraint("price_cents >= 0", name="price_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"), index=True)
+    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    price_cents: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    position: Mapped[int] = mapped_column(default=0)
+
+    product: Mapped[Product] = relationship(back_populates="variants")
+
+    def __repr__(self) -> str:
+        return f"<Variant {self.sku} {self.price_cents} {self.currency}>"

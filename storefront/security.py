@@ -1,0 +1,47 @@
+"""Security headers on every response.
+
+The Content-Security-Policy is the shop's second line of defence around the
+one piece of third-party code it runs: the Twikit plugin. Scripts may come
+only from the shop itself and the Twikit origins the merchant allowed
+(TWIKIT_SCRIPT_ORIGINS), so even a stored script URL that somehow pointed
+elsewhere would not execute.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app
+
+
+def content_security_policy() -> str:
+    """The CSP for the shop's pages, built from the allowed Twikit origins."""
+    config = current_app.config
+    twikit = " ".join(config["TWIKIT_SCRIPT_ORIGINS"])
+    previews = " ".join(dict.fromkeys(config["TWIKIT_PREVIEW_ORIGINS"] + config["TWIKIT_SCRIPT_ORIGINS"]))
+    directives = {
+        "default-src": "'self'",
+        "script-src": f"'self' {twikit}",
+        # The plugin saves configurations to its own origin (spec: save()).
+        "connect-src": f"'self' {twikit}",
+        "img-src": f"'self' data: blob: {previews}",
+        # The plugin styles the elements it creates; inline style attributes need this.
+        "style-src": "'self' 'unsafe-inline'",
+        "font-src": "'self' data:",
+        "object-src": "'none'",
+        "base-uri": "'self'",
+        "frame-ancestors": "'none'",
+        "form-action": " ".join(["'self'", *config.get("CSP_FORM_ACTION_ORIGINS", ())]),
+    }
+    return "; ".join(f"{name} {value.strip()}" for name, value in directives.items())
+
+
+def init_app(app: Flask) -> None:
+    @app.after_request
+    def add_security_headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", content_security_policy())
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if app.config["SESSION_COOKIE_SECURE"]:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response

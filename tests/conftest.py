@@ -1,0 +1,182 @@
+"""Fixtures shared by the whole suite, in the vocabulary of Flask's tutorial: app, client, runner.
+
+Every database test runs on SQLite, and on PostgreSQL too when
+TEST_DATABASE_URL names a server (.ci/run sets it). Each PostgreSQL session
+gets a fresh database of its own, dropped at the end, so a developer's data
+is never touched.
+
+Live tests run the shop and the sandboxes as real HTTP servers on loopback
+ports, and browser tests drive Debian's Chromium through Playwright.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from storefront import create_app
+from storefront.extensions import db
+
+from .servers import LiveServer
+
+pytest_plugins = ["tests.browser"]
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
+DEMO_CATALOG = Path(__file__).resolve().parent.parent / "storefront" / "catalog" / "demo-catalog.json"
+
+
+def shop_config(tmp_path: Path, database_url: str, **overrides) -> dict:
+    """Settings for a shop under test: demo defaults, its own instance folder and database."""
+    return {
+        "TESTING": True,
+        "STOREFRONT_MODE": "demo",
+        "SECRET_KEY": "test-secret-key",
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "DATABASE_URL": database_url,
+        **overrides,
+    }
+
+
+# --- databases -------------------------------------------------------------------
+
+def _sqlalchemy_url(url: str) -> str:
+    url = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url():
+    """The PostgreSQL server named by TEST_DATABASE_URL, or a skip."""
+    if not TEST_DATABASE_URL:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    return _sqlalchemy_url(TEST_DATABASE_URL)
+
+
+@pytest.fixture(scope="session")
+def make_postgres_database(postgres_server_url):
+    """Create throw-away databases on the test server; all are dropped at the end."""
+    admin = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
+    created: list[str] = []
+
+    def make() -> str:
+        name = f"storefront_test_{uuid.uuid4().hex[:10]}"
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        created.append(name)
+        return make_url(postgres_server_url).set(database=name).render_as_string(hide_password=False)
+
+    yield make
+    with admin.connect() as connection:
+        for name in created:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(make_postgres_database):
+    """One database for the functional tests; its tables are created once, emptied per test."""
+    return make_postgres_database()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'shop.sqlite3'}"
+    return request.getfixturevalue("postgres_url")
+
+
+_postgres_schema_ready: set[str] = set()
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    """A shop with an empty database of its own."""
+    app = create_app(shop_config(tmp_path, database_url))
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            if database_url not in _postgres_schema_ready:
+                db.create_all()
+                _postgres_schema_ready.add(database_url)
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            db.session.commit()
+        else:
+            db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def demo_catalog(app):
+    """The demo catalog, imported through the real importer."""
+    from storefront.catalog.importer import import_catalog_file
+
+    with app.app_context():
+        import_catalog_file(DEMO_CATALOG, app.config["SHOP_CURRENCY"])
+    return DEMO_CATALOG
+
+
+def csrf_token_from(html: str) -> str:
+    """The CSRF token a page rendered, as a browser would submit it."""
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    assert match, "the page has no CSRF token"
+    return match.group(1)
+
+
+# --- live servers ------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def live_twikit(tmp_path_factory):
+    """The Twikit sandbox on a real port, with its own database."""
+    from storefront.sandbox.twikit import create_app as create_twikit_sandbox
+
+    folder = tmp_path_factory.mktemp("twikit-sandbox")
+    server = LiveServer(lambda url: create_twikit_sandbox({
+        "TESTING": True, "SANDBOX_DATABASE": str(folder / "twikit.sqlite3"), "PUBLIC_URL": url,
+    }))
+    yield server.start()
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def live_shop(tmp_path_factory, live_twikit):
+    """The shop on a real port, wired to the live Twikit sandbox, with the demo catalog."""
+    from storefront.catalog.importer import import_catalog_file
+
+    folder = tmp_path_factory.mktemp("live-shop")
+
+    def build(url: str):
+        shop = create_app(shop_config(
+            folder, f"sqlite:///{folder / 'shop.sqlite3'}",
+            TWIKIT_SCRIPT_URL=f"{live_twikit.url}/plugin/v1/twikit.js",
+            TWIKIT_API_URL=f"{live_twikit.url}/api/v1",
+            TWIKIT_SCRIPT_ORIGINS=(live_twikit.url,),
+        ))
+        with shop.app_context():
+            db.create_all()
+            import_catalog_file(DEMO_CATALOG, shop.config["SHOP_CURRENCY"])
+        return shop
+
+    server = LiveServer(build)
+    yield server.start()
+    server.stop()

@@ -1,0 +1,139 @@
+"""Cart rules: the server re-derives prices and refuses anything it cannot vouch for."""
+
+import pytest
+from sqlalchemy import select
+
+from storefront.extensions import db
+from storefront.models import CartLine
+
+from .conftest import csrf_token_from
+
+PREVIEW = "http://127.0.0.1:5001/previews/1001.png"  # the demo Twikit sandbox origin
+
+
+def add(client, *, product="diamond-letter-pendant", sku="DLJ-SILVER", configuration_id="1001",
+        preview_url=PREVIEW, quantity="1", **extra):
+    token = csrf_token_from(client.get(f"/products/{product}").get_data(as_text=True))
+    data = {"csrf_token": token, "product": product, "sku": sku, "configuration_id": configuration_id,
+            "preview_url": preview_url, "quantity": quantity, **extra}
+    return client.post("/cart/lines", data=data)
+
+
+def lines(app):
+    with app.app_context():
+        return [(l.configuration_id, l.variant.sku, l.quantity, l.unit_price_cents, l.preview_url)
+                for l in db.session.scalars(select(CartLine).order_by(CartLine.id))]
+
+
+def test_add_to_cart_keeps_the_configuration_id_and_the_shops_price(app, client, demo_catalog):
+    response = add(client, sku="DLJ-GOLD", configuration_id="1234", quantity="2")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/cart")
+    assert lines(app) == [(1234, "DLJ-GOLD", 2, 8900, PREVIEW)]
+    page = client.get("/cart").get_data(as_text=True)
+    assert 'src="http://127.0.0.1:5001/previews/1001.png"' in page
+    assert "#<span data-configuration-id>1234</span>" in page
+    assert "€178.00" in page
+    assert 'data-cart-count aria-label="2 items">2<' in page
+
+
+def test_a_posted_price_is_ignored(app, client, demo_catalog):
+    add(client, sku="DLJ-SILVER", price="1", unit_price_cents="1", price_cents="1")
+    assert lines(app)[0][3] == 4900
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"sku": "NKR-STD"}, "is not sold in the variation"),          # another product's SKU
+    ({"sku": "DLJ-PLATINUM"}, "is not sold in the variation"),
+    ({"configuration_id": "0"}, "configuration ID is not valid"),
+    ({"configuration_id": "-5"}, "configuration ID is not valid"),
+    ({"configuration_id": "12abc"}, "configuration ID is not valid"),
+    ({"configuration_id": "1.5"}, "configuration ID is not valid"),
+    ({"configuration_id": str(2**53)}, "configuration ID is not valid"),
+    ({"preview_url": "https://evil.example/previews/1.png"}, "does not come from Twikit"),
+    ({"preview_url": "javascript:alert(1)"}, "does not come from Twikit"),
+    ({"preview_url": "ftp://127.0.0.1:5001/x.png"}, "does not come from Twikit"),
+    ({"preview_url": "http://user:pw@127.0.0.1:5001/x.png"}, "does not come from Twikit"),
+    ({"quantity": "0"}, "Quantity"),
+    ({"quantity": "100"}, "Quantity"),
+])
+def test_tampered_lines_get_a_400_and_leave_the_cart_untouched(app, client, demo_catalog, changes, message):
+    add(client, configuration_id="77")
+    before = lines(app)
+    response = add(client, **changes)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert lines(app) == before
+
+
+def test_an_unpublished_or_unknown_product_cannot_be_added(app, client, demo_catalog):
+    from storefront.models import Product
+
+    with app.app_context():
+        db.session.scalar(select(Product).where(Product.key == "name-keyring")).published = False
+        db.session.commit()
+    token = csrf_token_from(client.get("/").get_data(as_text=True))
+    response = client.post("/cart/lines", data={"csrf_token": token, "product": "name-keyring", "sku": "NKR-STD",
+                                                "configuration_id": "5", "preview_url": PREVIEW, "quantity": "1"})
+    assert response.status_code == 400 and "not for sale" in response.get_data(as_text=True)
+
+
+def test_the_same_configuration_twice_merges_into_one_line(app, client, demo_catalog):
+    add(client, configuration_id="42")
+    add(client, configuration_id="42", quantity="3")
+    add(client, configuration_id="43")
+    assert [(c, q) for c, _, q, _, _ in lines(app)] == [(42, 4), (43, 1)]
+
+
+def test_one_configuration_cannot_become_another_variation(app, client, demo_catalog):
+    add(client, configuration_id="42", sku="DLJ-SILVER")
+    assert add(client, configuration_id="42", sku="DLJ-GOLD").status_code == 400
+    assert lines(app)[0][1] == "DLJ-SILVER"
+
+
+def test_without_csrf_token_nothing_is_added(app, client, demo_catalog):
+    response = client.post("/cart/lines", data={"product": "diamond-letter-pendant", "sku": "DLJ-SILVER",
+                                                "configuration_id": "1", "preview_url": PREVIEW, "quantity": "1"})
+    assert response.status_code == 400
+    assert lines(app) == []
+
+
+def test_update_quantity_and_remove(app, client, demo_catalog):
+    add(client, configuration_id="42")
+    page = client.get("/cart").get_data(as_text=True)
+    token = csrf_token_from(page)
+    with app.app_context():
+        line_id = db.session.scalar(select(CartLine.id))
+    response = client.post(f"/cart/lines/{line_id}/quantity", data={"csrf_token": token, "quantity": "5"})
+    assert response.status_code == 303
+    assert lines(app)[0][2] == 5
+    assert "€245.00" in client.get("/cart").get_data(as_text=True)
+    assert client.post(f"/cart/lines/{line_id}/quantity", data={"csrf_token": token, "quantity": "0"}).status_code == 400
+    assert client.post(f"/cart/lines/{line_id}/remove", data={}).status_code == 400  # no CSRF token
+    assert lines(app)[0][2] == 5
+    assert client.post(f"/cart/lines/{line_id}/remove", data={"csrf_token": token}).status_code == 303
+    assert lines(app) == []
+    assert "Your cart is empty." in client.get("/cart").get_data(as_text=True)
+
+
+def test_another_customers_line_is_not_found(app, demo_catalog):
+    alice, mallory = app.test_client(), app.test_client()
+    add(alice, configuration_id="42")
+    with app.app_context():
+        line_id = db.session.scalar(select(CartLine.id))
+    token = csrf_token_from(mallory.get("/cart").get_data(as_text=True))
+    assert mallory.post(f"/cart/lines/{line_id}/remove", data={"csrf_token": token}).status_code == 404
+    assert mallory.post(f"/cart/lines/{line_id}/quantity", data={"csrf_token": token, "quantity": "9"}).status_code == 404
+    assert lines(app)[0][2] == 1
+
+
+def test_price_change_in_the_catalog_reaches_the_line_on_update(app, client, demo_catalog):
+    from storefront.models import Variant
+
+    add(client, configuration_id="42")
+    with app.app_context():
+        db.session.scalar(select(Variant).where(Variant.sku == "DLJ-SILVER")).price_cents = 5500
+        db.session.commit()
+        line_id = db.session.scalar(select(CartLine.id))
+    token = csrf_token_from(client.get("/cart").get_data(as_text=True))
+    client.post(f"/cart/lines/{line_id}/quantity", data={"csrf_token": token, "quantity": "2"})
+    assert lines(app)[0][3] == 5500

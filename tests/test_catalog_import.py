@@ -1,0 +1,134 @@
+"""Catalog import: idempotent, all-or-nothing, and clear about what is wrong."""
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from storefront.catalog.importer import CatalogError, import_catalog_file
+from storefront.extensions import db
+from storefront.models import Product, Variant
+
+
+def write(tmp_path, products, name="catalog.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps({"products": products}))
+    return path
+
+
+def jewel(**changes):
+    product = {
+        "key": "diamond-letter-jewel", "slug": "letter", "name": "Letter", "description": "Shiny.",
+        "variants": [{"sku": "DLJ-SILVER", "name": "Silver", "price": "49.00", "currency": "EUR"},
+                     {"sku": "DLJ-GOLD", "name": "Gold", "price": "89.50", "currency": "EUR"}],
+    }
+    product.update(changes)
+    return product
+
+
+def snapshot():
+    return sorted(
+        (p.key, p.slug, p.name, p.published, tuple((v.sku, v.name, v.price_cents, v.currency) for v in p.variants))
+        for p in db.session.scalars(select(Product))
+    )
+
+
+def test_import_creates_products_and_prices_in_cents(app, tmp_path):
+    with app.app_context():
+        result = import_catalog_file(write(tmp_path, [jewel()]), "EUR")
+        assert (result.created, result.updated) == (1, 0)
+        product = db.session.scalar(select(Product))
+        assert product.published is True
+        assert [(v.sku, v.price_cents) for v in product.variants] == [("DLJ-SILVER", 4900), ("DLJ-GOLD", 8950)]
+
+
+def test_importing_twice_gives_the_same_catalog(app, demo_catalog):
+    with app.app_context():
+        first = snapshot()
+        result = import_catalog_file(demo_catalog, "EUR")
+        assert (result.created, result.updated) == (0, 3)
+        assert snapshot() == first
+        assert db.session.scalar(select(func.count()).select_from(Variant)) == 6
+
+
+def test_published_false_is_kept(app, tmp_path):
+    with app.app_context():
+        import_catalog_file(write(tmp_path, [jewel(published=False)]), "EUR")
+        assert db.session.scalar(select(Product.published)) is False
+
+
+def test_reimport_updates_prices_and_drops_removed_variants(app, tmp_path):
+    with app.app_context():
+        import_catalog_file(write(tmp_path, [jewel()]), "EUR")
+        changed = jewel(variants=[{"sku": "DLJ-GOLD", "name": "Gold", "price": "99.00", "currency": "EUR"}])
+        import_catalog_file(write(tmp_path, [changed], "v2.json"), "EUR")
+        assert [(v.sku, v.price_cents) for v in db.session.scalars(select(Variant))] == [("DLJ-GOLD", 9900)]
+
+
+@pytest.mark.parametrize("product, message", [
+    (jewel(name=""), "product 'diamond-letter-jewel': name"),
+    (jewel(key="Bad Key"), "product 'Bad Key': key"),
+    (jewel(variants=[]), "product 'diamond-letter-jewel': variants: must be a non-empty list"),
+    (jewel(variants=[{"sku": "X1", "name": "X", "price": 49.0, "currency": "EUR"}]),
+     "product 'diamond-letter-jewel': variants[0].price"),
+    (jewel(variants=[{"sku": "X1", "name": "X", "price": "49,00", "currency": "EUR"}]),
+     "product 'diamond-letter-jewel': variants[0].price"),
+    (jewel(variants=[{"sku": "X1", "name": "X", "price": "49.00", "currency": "USD"}]),
+     "product 'diamond-letter-jewel': variants[0].currency"),
+    (jewel(variants=[{"name": "X", "price": "49.00", "currency": "EUR"}]),
+     "product 'diamond-letter-jewel': variants[0].sku"),
+    (jewel(published="yes"), "product 'diamond-letter-jewel': published"),
+    (jewel(image="javascript:alert(1)"), "product 'diamond-letter-jewel': image"),
+])
+def test_a_bad_file_names_the_product_and_field(app, tmp_path, product, message):
+    with app.app_context():
+        with pytest.raises(CatalogError) as error:
+            import_catalog_file(write(tmp_path, [product]), "EUR")
+        assert message in str(error.value)
+
+
+def test_nothing_is_half_imported(app, tmp_path):
+    good = jewel()
+    bad = jewel(key="name-keyring", slug="keyring", variants=[{"sku": "DLJ-GOLD", "name": "Dup", "price": "1.00",
+                                                                "currency": "EUR"}])
+    with app.app_context():
+        with pytest.raises(CatalogError, match="SKU 'DLJ-GOLD' appears twice"):
+            import_catalog_file(write(tmp_path, [good, bad]), "EUR")
+        assert db.session.scalar(select(func.count()).select_from(Product)) == 0
+
+
+def test_a_clash_with_the_database_rolls_back_the_whole_file(app, tmp_path):
+    with app.app_context():
+        import_catalog_file(write(tmp_path, [jewel()]), "EUR")
+        before = snapshot()
+        newcomer = jewel(key="name-keyring", slug="keyring", variants=[
+            {"sku": "NKR-STD", "name": "Standard", "price": "15.00", "currency": "EUR"}])
+        thief = jewel(key="other", slug="other", variants=[{"sku": "DLJ-SILVER", "name": "S", "price": "1.00",
+                                                             "currency": "EUR"}])
+        with pytest.raises(CatalogError, match="already belongs to product 'diamond-letter-jewel'"):
+            import_catalog_file(write(tmp_path, [newcomer, thief], "v2.json"), "EUR")
+        assert snapshot() == before
+
+
+def test_not_json_is_a_clear_error(app, tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text("{nope")
+    with app.app_context(), pytest.raises(CatalogError, match="not valid JSON"):
+        import_catalog_file(path, "EUR")
+
+
+def test_cli_import_is_idempotent_and_reports_errors(app, runner, tmp_path):
+    path = write(tmp_path, [jewel()])
+    assert "1 product(s) created" in runner.invoke(args=["catalog", "import", str(path)]).output
+    assert "0 product(s) created, 1 updated" in runner.invoke(args=["catalog", "import", str(path)]).output
+    result = runner.invoke(args=["catalog", "import", str(write(tmp_path, [jewel(name="")], "bad.json"))])
+    assert result.exit_code != 0
+    assert "nothing imported: product 'diamond-letter-jewel': name" in result.output
+
+
+def test_the_demo_catalog_matches_the_sandbox_products(app, runner):
+    result = runner.invoke(args=["catalog", "import", "--demo"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        keys = set(db.session.scalars(select(Product.key)))
+    assert keys == {"diamond-letter-jewel", "name-keyring", "geo-lamp"}

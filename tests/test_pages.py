@@ -1,0 +1,89 @@
+"""The shop's pages through the test client: listing, product embed markup, headers, locale."""
+
+import json
+
+from sqlalchemy import select
+
+from storefront.extensions import db
+from storefront.models import Product, ScriptVersion
+
+from .conftest import csrf_token_from
+
+
+def test_home_lists_published_products_with_links_named_after_them(app, client, demo_catalog):
+    with app.app_context():
+        db.session.scalar(select(Product).where(Product.key == "geo-lamp")).published = False
+        db.session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert '<a href="/products/diamond-letter-pendant">' in page and "<h3>Diamond Letter Pendant</h3>" in page
+    assert "Name Keyring" in page
+    assert "Geo Lampshade" not in page
+    assert "from €14.95" in page
+    assert client.get("/products/geo-lampshade").status_code == 404
+
+
+def test_product_page_embeds_the_current_script_with_the_shops_prices(app, client, demo_catalog):
+    page = client.get("/products/diamond-letter-pendant").get_data(as_text=True)
+    assert 'data-twikit-script-url="http://127.0.0.1:5001/plugin/v1/twikit.js"' in page
+    assert 'data-twikit-product-key="diamond-letter-jewel"' in page
+    assert 'data-twikit-background="#f4f1ec"' in page
+    assert 'data-twikit-locale="en"' in page
+    prices = json.loads(page.split("data-twikit-prices>")[1].split("</script>")[0])
+    assert prices["DLJ-GOLD"] == {"name": "Gold-plated", "price": "€89.00"}
+    assert 'type="module" src="/static/js/twikit-embed.js"' in page
+
+
+def test_the_newest_script_version_is_current(app, client, demo_catalog):
+    client.get("/products/diamond-letter-pendant")  # records the configured URL as the first version
+    with app.app_context():
+        db.session.add(ScriptVersion(url="http://127.0.0.1:5001/plugin/v2/twikit.js", source="webhook"))
+        db.session.commit()
+    page = client.get("/products/diamond-letter-pendant").get_data(as_text=True)
+    assert 'data-twikit-script-url="http://127.0.0.1:5001/plugin/v2/twikit.js"' in page
+    with app.app_context():
+        assert [v.url.split("/")[-2] for v in db.session.scalars(select(ScriptVersion).order_by(ScriptVersion.id))] \
+            == ["v1", "v2"]
+
+
+def test_csp_allows_scripts_only_from_self_and_twikit(client, demo_catalog):
+    response = client.get("/products/diamond-letter-pendant")
+    directives = dict(d.strip().split(" ", 1) for d in response.headers["Content-Security-Policy"].split(";"))
+    assert directives["script-src"] == "'self' http://127.0.0.1:5001"
+    assert directives["object-src"] == "'none'"
+    assert "http://127.0.0.1:5001" in directives["connect-src"]  # the plugin saves to its own origin
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_switching_to_dutch_changes_labels_prices_and_the_plugin_locale(client, demo_catalog):
+    page = client.get("/products/diamond-letter-pendant").get_data(as_text=True)
+    response = client.post("/locale", data={"csrf_token": csrf_token_from(page), "locale": "nl",
+                                            "next": "/products/diamond-letter-pendant"})
+    assert response.status_code == 303 and response.headers["Location"] == "/products/diamond-letter-pendant"
+    page = client.get("/products/diamond-letter-pendant").get_data(as_text=True)
+    assert 'data-twikit-locale="nl"' in page
+    assert "In winkelwagen" in page
+    assert "€\xa049,00" in page  # Dutch style, with a no-break space
+    assert '<html lang="nl">' in page
+
+
+def test_locale_switch_refuses_unknown_locales_and_offsite_redirects(client, demo_catalog):
+    token = csrf_token_from(client.get("/").get_data(as_text=True))
+    assert client.post("/locale", data={"csrf_token": token, "locale": "xx"}).status_code == 400
+    response = client.post("/locale", data={"csrf_token": token, "locale": "nl", "next": "//evil.example/"})
+    assert response.headers["Location"] == "/"
+
+
+def test_browser_language_is_the_default_locale(client, demo_catalog):
+    page = client.get("/", headers={"Accept-Language": "nl-BE,nl;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="nl">' in page
+
+
+def test_errors_are_pages_for_people_and_json_for_machines(client):
+    assert "We could not find that product." in client.get("/products/nope").get_data(as_text=True)
+    response = client.get("/api/nope")
+    assert response.status_code == 404 and response.json == {"error": response.json["error"]}
+
+
+def test_healthz(client):
+    assert client.get("/healthz").json == {"status": "ok", "database": "ok"}
