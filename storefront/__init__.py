@@ -86,13 +86,14 @@ def register_request_hooks(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .cart.routes import bp as cart_bp
     from .catalog.routes import bp as catalog_bp
+    from .checkout.routes import bp as checkout_bp
     from .health import bp as health_bp
     from .i18n import bp as i18n_bp
+    from .orders.routes import bp as orders_bp
+    from .payments.routes import bp as payments_bp
 
-    app.register_blueprint(catalog_bp)
-    app.register_blueprint(cart_bp)
-    app.register_blueprint(health_bp)
-    app.register_blueprint(i18n_bp)
+    for blueprint in (catalog_bp, cart_bp, checkout_bp, orders_bp, payments_bp, i18n_bp, health_bp):
+        app.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -146,6 +146,10 @@ def _derive(config: dict[str, Any], instance_path: str) -> None:
     if not config.get("TWIKIT_PREVIEW_ORIGINS"):
         config["TWIKIT_PREVIEW_ORIGINS"] = config["TWIKIT_SCRIPT_ORIGINS"]
     config["TWIKIT_PREVIEW_ORIGINS"] = tuple(config["TWIKIT_PREVIEW_ORIGINS"])
+    # Checkout's form posts to us and we redirect to Stripe's hosted page; CSP's
+    # form-action covers that redirect, so it must name Stripe's origin.
+    stripe_base = config.get("STRIPE_API_BASE")
+    config["CSP_FORM_ACTION_ORIGINS"] = (origin_of(stripe_base) if stripe_base else "https://checkout.stripe.com",)
     config["SHOP_CURRENCY"] = str(config["SHOP_CURRENCY"]).upper()
     config["DEMO_MODE"] = config["STOREFRONT_MODE"] == "demo"
 

@@ -1,8 +1,14 @@
 """The shop's tables. Import models from here."""
 
 from .base import utcnow
-from .catalog import Product, Variant
 from .cart import Cart, CartLine
+from .catalog import Product, Variant
+from .orders import Order, OrderEvent, OrderLine
+from .outbox import OutboxJob
+from .payments import StripeEvent
 from .twikit import ScriptVersion
 
-__all__ = ["utcnow", "Product", "Variant", "Cart", "CartLine", "ScriptVersion"]
+__all__ = [
+    "utcnow", "Product", "Variant", "Cart", "CartLine", "Order", "OrderLine", "OrderEvent",
+    "OutboxJob", "StripeEvent", "ScriptVersion",
+]

@@ -1,0 +1,1 @@
+"""Checkout: the address form, placing the order, and handing over to Stripe Checkout."""

@@ -1,0 +1,69 @@
+"""The checkout form: the spec's IOrderAddress fields, for billing and (optionally) delivery."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pycountry
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, Form, FormField, SelectField, StringField, TelField
+from wtforms.validators import Email, InputRequired, Length, Optional, Regexp
+
+
+@lru_cache(maxsize=1)
+def country_choices() -> list[tuple[str, str]]:
+    """ISO 3166-1 alpha-2 codes with their English names, sorted by name."""
+    countries = sorted(pycountry.countries, key=lambda c: getattr(c, "common_name", c.name))
+    return [("", "Choose a country…")] + [(c.alpha_2, getattr(c, "common_name", c.name)) for c in countries]
+
+
+def _required(max_length: int) -> list:
+    return [InputRequired(message="This field is required."), Length(max=max_length)]
+
+
+def _optional(max_length: int) -> list:
+    return [Optional(), Length(max=max_length)]
+
+
+class AddressForm(Form):
+    """One IOrderAddress (spec, Create Order). A plain Form: the outer form carries the CSRF token."""
+
+    first_name = StringField("First name", _required(100), render_kw={"autocomplete": "given-name"})
+    last_name = StringField("Last name", _required(100), render_kw={"autocomplete": "family-name"})
+    email = EmailField("Email", [InputRequired(message="This field is required."), Length(max=254),
+                                 Email(message="Enter an email address like name@example.com.")],
+                       render_kw={"autocomplete": "email"})
+    address_line1 = StringField("Address line 1", _required(200), render_kw={"autocomplete": "address-line1"})
+    address_line2 = StringField("Address line 2", _optional(200), render_kw={"autocomplete": "address-line2"})
+    zip = StringField("Postal code", _required(20) + [Regexp(r"^[A-Za-z0-9][A-Za-z0-9 -]*$",
+                                                             message="Use letters, digits, spaces and dashes.")],
+                      render_kw={"autocomplete": "postal-code"})
+    city = StringField("City", _required(100), render_kw={"autocomplete": "address-level2"})
+    country_iso = SelectField("Country", [InputRequired(message="Choose a country.")],
+                              choices=country_choices, render_kw={"autocomplete": "country"})
+    company_name = StringField("Company name", _optional(200), render_kw={"autocomplete": "organization"})
+    company_vat = StringField("VAT number", _optional(30) + [Regexp(r"^[A-Za-z0-9 .-]*$",
+                                                                   message="Use letters and digits only.")])
+    phone = TelField("Phone", _optional(30) + [Regexp(r"^\+?[0-9 ()./-]{6,}$",
+                                                      message="Enter a phone number like +32 470 12 34 56.")],
+                     render_kw={"autocomplete": "tel"})
+
+    def to_address(self) -> dict[str, str]:
+        """The address as a dict of snake_case IOrderAddress fields, blanks included."""
+        return {name: (field.data or "").strip() for name, field in self._fields.items()}
+
+
+class CheckoutForm(FlaskForm):
+    billing = FormField(AddressForm, label="Billing address")
+    different_delivery = BooleanField("Deliver to a different address")
+    delivery = FormField(AddressForm, label="Delivery address")
+
+    def validate(self, extra_validators=None) -> bool:
+        """Validate the delivery address only when the customer asked for one."""
+        if not self.different_delivery.data:
+            # Unused fields must not block the order; clear their errors and data.
+            for field in self.delivery:
+                field.validators = [Optional()]
+                if hasattr(field, "choices"):
+                    field.validate_choice = False
+        return super().validate(extra_validators)

@@ -1,0 +1,111 @@
+"""Placing an order: snapshot the cart, then hand the customer to Stripe Checkout."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime, timezone
+
+from flask import url_for
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import Cart, Order, OrderLine
+from ..orders import states
+from ..orders.links import token_for
+from ..payments import stripe_checkout
+from .forms import CheckoutForm
+
+log = logging.getLogger(__name__)
+
+# Crockford's base32 without look-alikes (no I, L, O, U): easy to read out over the phone.
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+class CheckoutError(RuntimeError):
+    """The order could not be handed to Stripe; the message is safe to show."""
+
+
+def new_order_identifier() -> str:
+    """A unique, human-readable order identifier such as ``TW-261129-7K3QX9``."""
+    stamp = datetime.now(timezone.utc).strftime("%y%m%d")
+    return f"TW-{stamp}-{''.join(secrets.choice(_ALPHABET) for _ in range(6))}"
+
+
+def place_order(cart: Cart, form: CheckoutForm, locale: str) -> Order:
+    """Create an order awaiting payment, with lines and prices copied from the database."""
+    billing = form.billing.form.to_address()
+    delivery = form.delivery.form.to_address() if form.different_delivery.data else dict(billing)
+    for attempt in range(5):
+        order = _build_order(cart, billing, delivery, locale)
+        db.session.add(order)
+        try:
+            db.session.flush()
+        except IntegrityError:  # an identifier collision: astronomically rare, so just draw again
+            db.session.rollback()
+            continue
+        states.note(order, source="checkout", message="Order placed", details={"lines": len(order.lines)})
+        db.session.commit()
+        return order
+    raise CheckoutError("We could not place your order. Please try again.")
+
+
+def _build_order(cart: Cart, billing: dict, delivery: dict, locale: str) -> Order:
+    identifier = new_order_identifier()
+    lines = []
+    for number, cart_line in enumerate(cart.lines, start=1):
+        variant = cart_line.variant
+        # The price is the variant's price now, never a number the browser sent.
+        lines.append(OrderLine(
+            identifier=f"{identifier}-{number}", product_key=cart_line.product.key,
+            product_name=cart_line.product.name, sku=variant.sku, variant_name=variant.name,
+            configuration_id=cart_line.configuration_id, preview_url=cart_line.preview_url,
+            quantity=cart_line.quantity, unit_price_cents=variant.price_cents,
+        ))
+    total = sum(line.total_cents for line in lines)
+    return Order(
+        identifier=identifier, status=states.Status.AWAITING_PAYMENT.value, email=billing["email"],
+        billing_address=billing, delivery_address=delivery, currency=cart.lines[0].variant.currency,
+        subtotal_cents=total, total_cents=total, locale=locale, cart_id=cart.id, lines=lines,
+    )
+
+
+def start_payment(order: Order) -> str:
+    """Open the Stripe Checkout Session for an order; return the URL to send the customer to."""
+    success_url = url_for("checkout.success", _external=True) + "?session_id={CHECKOUT_SESSION_ID}"
+    cancel_url = url_for("checkout.cancel", order=order.identifier, token=token_for(order), _external=True)
+    try:
+        session = stripe_checkout.create_checkout_session(order, success_url, cancel_url)
+    except stripe_checkout.StripeError as error:
+        log.error("order %s: Stripe Checkout Session not created: %s", order.identifier, error)
+        states.transition(order, states.Status.CANCELLED, source="checkout",
+                          message="Stripe Checkout Session could not be created", details={"error": str(error)})
+        db.session.commit()
+        raise CheckoutError("We could not start the payment. Nothing was charged; please try again.") from error
+    order.stripe_session_id = session.id
+    states.note(order, source="checkout", message="Stripe Checkout Session created", details={"session": session.id})
+    db.session.commit()
+    return session.url
+
+
+def cancel_payment(order: Order) -> None:
+    """The customer came back from Stripe without paying: close the session, keep the cart."""
+    if order.status != states.Status.AWAITING_PAYMENT or not order.stripe_session_id:
+        return
+    try:
+        # Closing it means this abandoned session can never be paid behind a new one.
+        stripe_checkout.expire_checkout_session(order.stripe_session_id)
+    except stripe_checkout.StripeError as error:
+        # Already paid or already expired: the webhook will tell us which; nothing to undo here.
+        log.info("order %s: session not expired on cancel: %s", order.identifier, error)
+        return
+    try:
+        states.transition(order, states.Status.CANCELLED, source="checkout", message="Customer left Stripe Checkout")
+        db.session.commit()
+    except (states.TransitionLost, states.IllegalTransition):
+        db.session.rollback()
+
+
+def find_order(identifier: str) -> Order | None:
+    return db.session.scalar(select(Order).where(Order.identifier == identifier))

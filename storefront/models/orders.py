@@ -1,0 +1,102 @@
+"""Orders: a snapshot of the cart at checkout, its addresses, and an append-only event log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+
+
+class Order(db.Model):
+    """A customer's order. Its ``status`` changes only through storefront.orders."""
+
+    __tablename__ = "orders"  # ORDER is an SQL keyword
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Human-readable and unique: the IOrderPayload ``identifier`` Twikit sees and
+    # sends back in every webhook.
+    identifier: Mapped[str] = mapped_column(String(40), unique=True)
+    status: Mapped[str] = mapped_column(String(30), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    # IOrderAddress fields, in snake_case; storefront.twikit maps them to the spec's keys.
+    billing_address: Mapped[dict[str, Any]] = mapped_column(JSON)
+    delivery_address: Mapped[dict[str, Any]] = mapped_column(JSON)
+    currency: Mapped[str] = mapped_column(String(3))
+    subtotal_cents: Mapped[int]
+    total_cents: Mapped[int]
+    locale: Mapped[str] = mapped_column(String(10), default="en")
+    # The cart this order was placed from; emptied when payment is confirmed.
+    cart_id: Mapped[int | None] = mapped_column(ForeignKey("cart.id", ondelete="SET NULL"), index=True)
+    stripe_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    stripe_payment_intent_id: Mapped[str | None] = mapped_column(String(255))
+    # A fact, not a status: payment was confirmed at this time (cleared only by a refund).
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attention_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", order_by="OrderLine.id", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[OrderEvent]] = relationship(
+        back_populates="order", order_by="OrderEvent.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid_at is not None
+
+    def __repr__(self) -> str:
+        return f"<Order {self.identifier} {self.status}>"
+
+
+class OrderLine(db.Model):
+    """One ordered design, copied from the cart so later catalog changes cannot alter it."""
+
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    # IOrderItem ``identifier``: unique per line, across all orders.
+    identifier: Mapped[str] = mapped_column(String(50), unique=True)
+    product_key: Mapped[str] = mapped_column(String(100))
+    product_name: Mapped[str] = mapped_column(String(200))
+    sku: Mapped[str] = mapped_column(String(64))
+    variant_name: Mapped[str] = mapped_column(String(200))
+    # Null for a product without Twikit customisation: such a line never reaches Twikit.
+    configuration_id: Mapped[int | None] = mapped_column(BigInteger)
+    preview_url: Mapped[str | None] = mapped_column(String(2048))
+    quantity: Mapped[int]
+    unit_price_cents: Mapped[int]
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+
+    @property
+    def total_cents(self) -> int:
+        return self.unit_price_cents * self.quantity
+
+
+class OrderEvent(db.Model):
+    """One row per status change or notable fact. Rows are added, never changed."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    from_status: Mapped[str | None] = mapped_column(String(30))
+    to_status: Mapped[str | None] = mapped_column(String(30))
+    # Who caused it: checkout, success-page, stripe-webhook, worker, twikit-webhook, admin.
+    source: Mapped[str] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    order: Mapped[Order] = relationship(back_populates="events")
+
+
+@event.listens_for(OrderEvent, "before_update")
+def _events_are_append_only(_mapper, _connection, target: OrderEvent) -> None:
+    raise ValueError(f"order event {target.id} is append-only")

@@ -1,0 +1,36 @@
+"""The transactional outbox: work to do after a commit, written in that same commit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+from .orders import Order
+
+
+class OutboxJob(db.Model):
+    """A durable job, such as "submit order 42 to Twikit", claimed and run by the worker.
+
+    Written in the transaction that makes it necessary (the payment), so the
+    job exists if and only if the payment was recorded.
+    """
+
+    __table_args__ = (UniqueConstraint("kind", "order_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    # pending -> running -> done | failed
+    state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    run_after: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    order: Mapped[Order] = relationship()

@@ -1,0 +1,153 @@
+"""Knowing an order is paid: one idempotent ``fulfill_checkout``, and the Stripe event handlers.
+
+Stripe's fulfilment guide asks for one function, called from both the
+webhook and the success page, that is safe to call any number of times.
+Here the state machine's compare-and-set makes it so: whichever caller
+moves the order from awaiting_payment to paid also, in the same transaction,
+empties the cart and writes the outbox job that submits the order to Twikit.
+Every other caller finds the order already paid and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import CartLine, Order, OutboxJob, StripeEvent, utcnow
+from ..orders.states import IllegalTransition, Status, TransitionLost, transition
+from . import stripe_checkout
+
+log = logging.getLogger(__name__)
+
+SUBMIT_ORDER_JOB = "submit_order"
+
+
+def fulfill_checkout(session_id: str, *, source: str) -> Order | None:
+    """Record a Checkout Session's payment on its order, exactly once. Returns the order."""
+    session = stripe_checkout.retrieve_checkout_session(session_id)
+    order = _order_for(session)
+    if order is None:
+        log.warning("Checkout Session %s matches no order", session_id)
+        return None
+    if session.payment_status != "paid" or order.paid_at is not None:
+        return order  # not paid yet (an async method is pending), or already recorded
+    if order.status == Status.NEEDS_ATTENTION:
+        return order  # already flagged (an amount mismatch); a person decides
+    problem = _amount_problem(session, order)
+    try:
+        if problem:
+            # Not paid_at: the payment does not match the order, so it does not count as paid.
+            transition(order, Status.NEEDS_ATTENTION, source=source, message=problem,
+                       details=_session_details(session), attention_reason=problem,
+                       stripe_payment_intent_id=session.payment_intent)
+        else:
+            transition(order, Status.PAID, source=source, message="Payment confirmed by Stripe",
+                       details=_session_details(session), paid_at=utcnow(),
+                       stripe_payment_intent_id=session.payment_intent)
+            if order.cart_id is not None:
+                db.session.execute(delete(CartLine).where(CartLine.cart_id == order.cart_id))
+            # The outbox job: written in this transaction, so it exists exactly when the payment does.
+            db.session.add(OutboxJob(kind=SUBMIT_ORDER_JOB, order_id=order.id))
+        db.session.commit()
+    except TransitionLost:
+        db.session.rollback()  # another caller recorded it first; that is the one transition
+    except IllegalTransition as error:
+        # Paid, but the order was closed (cancelled or expired) meanwhile: money taken, so a person must look.
+        db.session.rollback()
+        _flag_late_payment(order, session, source, str(error))
+    db.session.refresh(order)
+    return order
+
+
+def _order_for(session) -> Order | None:
+    return db.session.scalar(select(Order).where(or_(
+        Order.stripe_session_id == session.id, Order.identifier == session.client_reference_id)))
+
+
+def _amount_problem(session, order: Order) -> str | None:
+    """A paid amount or currency that differs from the order's total must not count as paid."""
+    if session.amount_total != order.total_cents or (session.currency or "").upper() != order.currency:
+        return (f"Stripe collected {session.amount_total} {(session.currency or '?').upper()}, "
+                f"but the order totals {order.total_cents} {order.currency}")
+    return None
+
+
+def _session_details(session) -> dict:
+    return {"session": session.id, "payment_intent": session.payment_intent,
+            "amount_total": session.amount_total, "currency": session.currency}
+
+
+def _flag_late_payment(order: Order, session, source: str, reason: str) -> None:
+    db.session.refresh(order)
+    if order.paid_at is not None:
+        return
+    message = f"Payment received for an order that was {order.status}; refund or fulfil by hand"
+    try:
+        transition(order, Status.NEEDS_ATTENTION, source=source, message=message, details=_session_details(session),
+                   attention_reason=message, paid_at=utcnow(), stripe_payment_intent_id=session.payment_intent)
+        db.session.commit()
+    except (IllegalTransition, TransitionLost):
+        db.session.rollback()
+        log.error("order %s: late payment could not be flagged (%s)", order.identifier, reason)
+
+
+def _close_unpaid(session, new: Status, message: str, source: str) -> str:
+    order = _order_for(session)
+    if order is None:
+        return "no matching order"
+    if order.status != Status.AWAITING_PAYMENT:
+        return f"order {order.identifier} is {order.status}; nothing to do"
+    try:
+        transition(order, new, source=source, message=message, details={"session": session.id})
+        db.session.commit()
+    except (TransitionLost, IllegalTransition):
+        db.session.rollback()
+        return f"order {order.identifier} changed meanwhile; nothing to do"
+    return f"order {order.identifier} is now {new}"
+
+
+# --- webhook event handlers, looked up by event type --------------------------------
+
+def _on_paid(session) -> str:
+    order = fulfill_checkout(session.id, source="stripe-webhook")
+    return f"order {order.identifier} is {order.status}" if order else "no matching order"
+
+
+def _on_async_failed(session) -> str:
+    return _close_unpaid(session, Status.PAYMENT_FAILED, "The payment failed", "stripe-webhook")
+
+
+def _on_expired(session) -> str:
+    return _close_unpaid(session, Status.EXPIRED, "The Checkout Session expired unpaid", "stripe-webhook")
+
+
+EVENT_HANDLERS: dict[str, Callable] = {
+    # completed with payment_status "unpaid" means an async method is still pending;
+    # fulfill_checkout sees that and waits for async_payment_succeeded.
+    "checkout.session.completed": _on_paid,
+    "checkout.session.async_payment_succeeded": _on_paid,
+    "checkout.session.async_payment_failed": _on_async_failed,
+    "checkout.session.expired": _on_expired,
+}
+
+
+def handle_event(event) -> tuple[str, bool]:
+    """Handle a verified Stripe event once. Returns (outcome, was_duplicate)."""
+    if db.session.get(StripeEvent, event.id) is not None:
+        return "duplicate event; already handled", True
+    handler = EVENT_HANDLERS.get(event.type)
+    session = event.data.object
+    outcome = handler(session) if handler else f"ignored event type {event.type}"
+    db.session.add(StripeEvent(id=event.id, type=event.type, outcome=outcome,
+                               session_id=getattr(session, "id", None) if handler else None))
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same event, delivered twice at once: the other delivery recorded it
+        db.session.rollback()
+        return "duplicate event; handled concurrently", True
+    log.info("stripe event %s (%s): %s", event.id, event.type, outcome)
+    return outcome, False

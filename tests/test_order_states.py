@@ -1,0 +1,70 @@
+"""The order state machine: legal moves only, one winner per race, and an append-only log."""
+
+import pytest
+from sqlalchemy import select, update
+
+from storefront.extensions import db
+from storefront.models import Order, OrderEvent
+from storefront.orders.states import TRANSITIONS, IllegalTransition, Status, TransitionLost, transition
+
+
+def make_order(identifier="TW-TEST-1", status=Status.AWAITING_PAYMENT):
+    order = Order(identifier=identifier, status=status.value, email="ada@example.com", billing_address={},
+                  delivery_address={}, currency="EUR", subtotal_cents=4900, total_cents=4900)
+    db.session.add(order)
+    db.session.commit()
+    return order
+
+
+def test_a_legal_transition_changes_status_and_appends_an_event(app):
+    with app.app_context():
+        order = make_order()
+        transition(order, Status.PAID, source="test", message="paid", details={"session": "cs_1"})
+        db.session.commit()
+        assert order.status == "paid"
+        event = db.session.scalar(select(OrderEvent))
+        assert (event.from_status, event.to_status, event.source, event.details) == \
+            ("awaiting_payment", "paid", "test", {"session": "cs_1"})
+
+
+@pytest.mark.parametrize("start, target", [
+    (Status.AWAITING_PAYMENT, Status.SHIPPED),
+    (Status.SHIPPED, Status.PAID),
+    (Status.EXPIRED, Status.PAID),
+    (Status.PAID, Status.AWAITING_PAYMENT),
+])
+def test_illegal_transitions_are_refused_and_change_nothing(app, start, target):
+    with app.app_context():
+        order = make_order(status=start)
+        with pytest.raises(IllegalTransition):
+            transition(order, target, source="test")
+        db.session.rollback()
+        assert db.session.get(Order, order.id).status == start.value
+        assert db.session.scalar(select(OrderEvent)) is None
+
+
+def test_a_stale_copy_loses_the_race(app):
+    with app.app_context():
+        order = make_order()
+        assert order.status == "awaiting_payment"  # what this process believes
+        with db.engine.begin() as other_process:
+            other_process.execute(update(Order).where(Order.id == order.id).values(status="expired"))
+        with pytest.raises(TransitionLost):
+            transition(order, Status.PAID, source="test")
+        db.session.rollback()
+        assert db.session.get(Order, order.id).status == "expired"
+
+
+def test_events_cannot_be_edited(app):
+    with app.app_context():
+        order = make_order()
+        transition(order, Status.PAID, source="test")
+        db.session.commit()
+        event = db.session.scalar(select(OrderEvent))
+        event.message = "rewritten history"
+        with pytest.raises(ValueError, match="append-only"):
+            db.session.commit()
+
+
+def test_every_status_is_in_the_machine():
+    assert set(TRANSITIONS) == set(Status)
