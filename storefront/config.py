@@ -76,6 +76,17 @@ SETTINGS: tuple[Setting, ...] = (
             "come from. Default: the origin of TWIKIT_SCRIPT_URL.", parse=_origins),
     Setting("TWIKIT_PREVIEW_ORIGINS", "Origins a configuration's preview image may come from. "
             "Default: TWIKIT_SCRIPT_ORIGINS.", parse=_origins),
+    Setting("TWIKIT_RETRY_BASE_SECONDS", "First delay before retrying a failed order submission; it doubles "
+            "per attempt (with jitter), capped at one hour, for at most 24 hours.", default=30, parse=_int),
+    Setting("TWIKIT_ADDRESSES", "`customer` (default): Twikit delivers to the customer and bills the billing "
+            "address. `merchant`: Twikit delivers to and bills the MERCHANT_* address, for merchants who "
+            "post-process and re-bill.", default="customer"),
+    *(Setting(f"MERCHANT_{name}", f"The merchant's {label}, used when TWIKIT_ADDRESSES=merchant.")
+      for name, label in (("FIRST_NAME", "first name"), ("LAST_NAME", "last name"), ("EMAIL", "email"),
+                          ("ADDRESS_LINE1", "address line 1"), ("ADDRESS_LINE2", "address line 2 (optional)"),
+                          ("ZIP", "postal code"), ("CITY", "city"), ("COUNTRY_ISO", "ISO 3166-1 alpha-2 country"),
+                          ("COMPANY_NAME", "company name (optional)"), ("COMPANY_VAT", "VAT number (optional)"),
+                          ("PHONE", "phone (optional)"))),
     Setting("STRIPE_SECRET_KEY", "Stripe secret key (`sk_test_...` or `sk_live_...`).",
             demo="sk_test_sandbox", secret=True),
     Setting("STRIPE_WEBHOOK_SECRET", "Signing secret of the Stripe webhook endpoint (`whsec_...`).",
@@ -151,7 +162,30 @@ def _derive(config: dict[str, Any], instance_path: str) -> None:
     stripe_base = config.get("STRIPE_API_BASE")
     config["CSP_FORM_ACTION_ORIGINS"] = (origin_of(stripe_base) if stripe_base else "https://checkout.stripe.com",)
     config["SHOP_CURRENCY"] = str(config["SHOP_CURRENCY"]).upper()
+    _check_merchant_address(config)
     config["DEMO_MODE"] = config["STOREFRONT_MODE"] == "demo"
+
+
+MERCHANT_REQUIRED = ("FIRST_NAME", "LAST_NAME", "EMAIL", "ADDRESS_LINE1", "ZIP", "CITY", "COUNTRY_ISO")
+
+
+def _check_merchant_address(config: dict[str, Any]) -> None:
+    """With TWIKIT_ADDRESSES=merchant, the merchant's address must be complete."""
+    if config["TWIKIT_ADDRESSES"] not in ("customer", "merchant"):
+        raise ConfigError(f"TWIKIT_ADDRESSES must be 'customer' or 'merchant', not {config['TWIKIT_ADDRESSES']!r}")
+    if config["TWIKIT_ADDRESSES"] == "merchant":
+        missing = [f"MERCHANT_{name}" for name in MERCHANT_REQUIRED if not config.get(f"MERCHANT_{name}")]
+        if missing:
+            raise ConfigError(f"TWIKIT_ADDRESSES=merchant needs {', '.join(missing)}")
+
+
+def merchant_address(config: Mapping[str, Any]) -> dict[str, str] | None:
+    """The merchant's address as snake_case IOrderAddress fields, or None for customer addresses."""
+    if config["TWIKIT_ADDRESSES"] != "merchant":
+        return None
+    fields = ("first_name", "last_name", "email", "address_line1", "address_line2", "zip", "city", "country_iso",
+              "company_name", "company_vat", "phone")
+    return {field: config.get(f"MERCHANT_{field.upper()}") or "" for field in fields}
 
 
 def _refuse_unsafe_production(config: Mapping[str, Any]) -> None:

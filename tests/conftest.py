@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -96,9 +97,15 @@ _postgres_schema_ready: set[str] = set()
 
 
 @pytest.fixture
-def app(database_url, tmp_path):
+def shop_overrides():
+    """Extra settings for the ``app`` fixture; a test module overrides this fixture to change them."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, tmp_path, shop_overrides):
     """A shop with an empty database of its own."""
-    app = create_app(shop_config(tmp_path, database_url))
+    app = create_app(shop_config(tmp_path, database_url, **shop_overrides))
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             if database_url not in _postgres_schema_ready:
@@ -145,38 +152,78 @@ def csrf_token_from(html: str) -> str:
 
 # --- live servers ------------------------------------------------------------------
 
+STRIPE_WEBHOOK_SECRET = "whsec_test_live_stack"
+
+
+def _stripe_sandbox(folder: Path, public_url: str, webhook_url: str | None = None):
+    from storefront.sandbox.stripe import create_app as create_stripe_sandbox
+
+    return create_stripe_sandbox({
+        "TESTING": True, "SANDBOX_DATABASE": str(folder / "stripe.sqlite3"), "PUBLIC_URL": public_url,
+        "WEBHOOK_URL": webhook_url, "WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET if webhook_url else None,
+        "WEBHOOK_RETRY_DELAYS": [0.2, 0.5, 1], "ASYNC_SETTLE_SECONDS": 1,
+    })
+
+
 @pytest.fixture(scope="session")
-def live_twikit(tmp_path_factory):
-    """The Twikit sandbox on a real port, with its own database."""
+def stripe_sandbox(tmp_path_factory):
+    """The Stripe sandbox on a real port that sends no webhooks: tests sign their own events."""
+    folder = tmp_path_factory.mktemp("stripe-sandbox")
+    server = LiveServer(lambda url: _stripe_sandbox(folder, url))
+    yield server.start()
+    server.app.extensions["stripe_sandbox"].worker.stop()
+    server.stop()
+
+
+@dataclass
+class LiveStack:
+    shop: LiveServer
+    twikit: LiveServer
+    stripe: LiveServer
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory):
+    """The shop and both sandboxes on real ports, wired to each other as in the demo."""
+    from storefront.catalog.importer import import_catalog_file
     from storefront.sandbox.twikit import create_app as create_twikit_sandbox
 
-    folder = tmp_path_factory.mktemp("twikit-sandbox")
-    server = LiveServer(lambda url: create_twikit_sandbox({
+    folder = tmp_path_factory.mktemp("live")
+    twikit, stripe, shop = LiveServer(None), LiveServer(None), LiveServer(None)
+
+    twikit.build = lambda url: create_twikit_sandbox({
         "TESTING": True, "SANDBOX_DATABASE": str(folder / "twikit.sqlite3"), "PUBLIC_URL": url,
-    }))
-    yield server.start()
-    server.stop()
+    })
+    stripe.build = lambda url: _stripe_sandbox(folder, url, webhook_url=f"{shop.url}/webhooks/stripe")
+
+    def build_shop(url: str):
+        app = create_app(shop_config(
+            folder, f"sqlite:///{folder / 'shop.sqlite3'}",
+            TWIKIT_SCRIPT_URL=f"{twikit.url}/plugin/v1/twikit.js",
+            TWIKIT_API_URL=f"{twikit.url}/api/v1",
+            TWIKIT_SCRIPT_ORIGINS=(twikit.url,),
+            STRIPE_API_BASE=stripe.url,
+            STRIPE_WEBHOOK_SECRET=STRIPE_WEBHOOK_SECRET,
+        ))
+        with app.app_context():
+            db.create_all()
+            import_catalog_file(DEMO_CATALOG, app.config["SHOP_CURRENCY"])
+        return app
+
+    shop.build = build_shop
+    for server in (twikit, stripe, shop):
+        server.start()
+    yield LiveStack(shop=shop, twikit=twikit, stripe=stripe)
+    stripe.app.extensions["stripe_sandbox"].worker.stop()
+    for server in (shop, stripe, twikit):
+        server.stop()
 
 
 @pytest.fixture(scope="session")
-def live_shop(tmp_path_factory, live_twikit):
-    """The shop on a real port, wired to the live Twikit sandbox, with the demo catalog."""
-    from storefront.catalog.importer import import_catalog_file
+def live_shop(live):
+    return live.shop
 
-    folder = tmp_path_factory.mktemp("live-shop")
 
-    def build(url: str):
-        shop = create_app(shop_config(
-            folder, f"sqlite:///{folder / 'shop.sqlite3'}",
-            TWIKIT_SCRIPT_URL=f"{live_twikit.url}/plugin/v1/twikit.js",
-            TWIKIT_API_URL=f"{live_twikit.url}/api/v1",
-            TWIKIT_SCRIPT_ORIGINS=(live_twikit.url,),
-        ))
-        with shop.app_context():
-            db.create_all()
-            import_catalog_file(DEMO_CATALOG, shop.config["SHOP_CURRENCY"])
-        return shop
-
-    server = LiveServer(build)
-    yield server.start()
-    server.stop()
+@pytest.fixture(scope="session")
+def live_twikit(live):
+    return live.twikit

@@ -14,8 +14,8 @@ from werkzeug.serving import make_server
 
 
 class LiveServer:
-    def __init__(self, build: Callable[[str], Flask], host: str = "127.0.0.1"):
-        self._build = build
+    def __init__(self, build: Callable[[str], Flask] | None, host: str = "127.0.0.1"):
+        self.build = build  # may be set after construction, once other servers' URLs are known
         self._server = make_server(host, 0, self._dispatch, threaded=True)
         self.url = f"http://{host}:{self._server.server_port}"
         self.app: Flask | None = None
@@ -25,7 +25,7 @@ class LiveServer:
         return self.app(environ, start_response)
 
     def start(self) -> "LiveServer":
-        self.app = self._build(self.url)
+        self.app = self.build(self.url)
         self._thread = threading.Thread(target=self._server.serve_forever, name=f"live {self.url}", daemon=True)
         self._thread.start()
         return self

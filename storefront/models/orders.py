@@ -36,6 +36,8 @@ class Order(db.Model):
     stripe_payment_intent_id: Mapped[str | None] = mapped_column(String(255))
     # A fact, not a status: payment was confirmed at this time (cleared only by a refund).
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A fact, not a status: Twikit accepted the order (result code 1, 2, or 9 after our own attempt).
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attention_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,8 +1,8 @@
 """orders, order events, outbox jobs and Stripe events
 
-Revision ID: 7d58c5f5e38e
+Revision ID: b5c56e9fcdb8
 Revises: 5c04b457c43d
-Create Date: 2026-11-29 22:25:30.039088
+Create Date: 2026-11-29 22:30:41.229337
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '7d58c5f5e38e'
+revision = 'b5c56e9fcdb8'
 down_revision = '5c04b457c43d'
 branch_labels = None
 depends_on = None
@@ -44,6 +44,7 @@ def upgrade():
     sa.Column('stripe_session_id', sa.String(length=255), nullable=True),
     sa.Column('stripe_payment_intent_id', sa.String(length=255), nullable=True),
     sa.Column('paid_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('attention_reason', sa.Text(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
@@ -99,6 +100,7 @@ def upgrade():
     sa.Column('run_after', sa.DateTime(timezone=True), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('lease_until', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('lease_token', sa.String(length=64), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
