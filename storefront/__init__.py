@@ -103,7 +103,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from .cli import catalog_cli, demo_command
+    from .cli import catalog_cli, demo_command, worker_command
 
-    app.cli.add_command(catalog_cli)
-    app.cli.add_command(demo_command)
+    for command in (catalog_cli, demo_command, worker_command):
+        app.cli.add_command(command)

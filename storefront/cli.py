@@ -37,3 +37,15 @@ def demo_command(host: str, port: int) -> None:
     from .demo import run_demo
 
     run_demo(current_app, host, port)
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Run every job that is due, then exit (for cron and tests).")
+@click.option("--poll-seconds", default=2.0, show_default=True, help="How long to wait when no job is due.")
+def worker_command(once: bool, poll_seconds: float) -> None:
+    """Run the outbox worker: submits paid orders to Twikit."""
+    from .worker import Worker
+
+    worker = Worker(current_app._get_current_object(), poll_seconds=poll_seconds)
+    worker.install_signal_handlers()
+    worker.run(once=once)

@@ -1,0 +1,122 @@
+"""The outbox: claiming due jobs, and recording how they ended.
+
+A claim is a lease: the job is ours until ``lease_until``. A worker that dies
+mid-job (kill -9, a dyno restart) simply lets its lease run out, and the next
+worker claims the job again. That is safe for order submission because
+Twikit answers a second create-order for the same identifier with result
+code 9, which counts as submitted after one of our own earlier attempts.
+
+PostgreSQL claims with ``SELECT ... FOR UPDATE SKIP LOCKED``, so any number
+of workers each take a different job without waiting on one another. SQLite
+has no row locks; there a claim is a compare-and-set UPDATE, safe for one
+worker (and correct, if slower, for more).
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+
+from .extensions import db
+from .models import OutboxJob, utcnow
+
+LEASE = timedelta(minutes=5)       # longer than any single call's timeouts
+MAX_DELAY = timedelta(hours=1)     # "A single delay is capped at one hour"
+GIVE_UP_AFTER = timedelta(hours=24)
+
+
+def _due(now: datetime):
+    return or_(
+        and_(OutboxJob.state == "pending", OutboxJob.run_after <= now),
+        and_(OutboxJob.state == "running", OutboxJob.lease_until < now),  # a dead worker's job
+    )
+
+
+def claim_next(now: datetime | None = None) -> OutboxJob | None:
+    """Lease the next due job to this worker and commit the lease; None when nothing is due."""
+    now = now or utcnow()
+    token = secrets.token_hex(16)
+    if db.engine.dialect.name == "postgresql":
+        job = db.session.scalar(
+            select(OutboxJob).where(_due(now)).order_by(OutboxJob.run_after, OutboxJob.id)
+            .limit(1).with_for_update(skip_locked=True)
+        )
+        if job is None:
+            db.session.rollback()
+            return None
+        job.state, job.lease_until, job.lease_token = "running", now + LEASE, token
+        job.attempts += 1
+        db.session.commit()
+        return job
+    candidates = db.session.scalars(
+        select(OutboxJob.id).where(_due(now)).order_by(OutboxJob.run_after, OutboxJob.id).limit(5)).all()
+    for candidate in candidates:
+        claimed = db.session.execute(
+            update(OutboxJob).where(OutboxJob.id == candidate, _due(now))
+            .values(state="running", lease_until=now + LEASE, lease_token=token, attempts=OutboxJob.attempts + 1,
+                    updated_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        db.session.commit()
+        if claimed:
+            return db.session.get(OutboxJob, candidate, populate_existing=True)
+    return None
+
+
+def still_ours(job: OutboxJob) -> bool:
+    """Lock the job's row and check our lease holds; call inside the transaction that records the result."""
+    current = db.session.execute(
+        select(OutboxJob.lease_token, OutboxJob.state).where(OutboxJob.id == job.id).with_for_update()
+    ).one_or_none()
+    return current is not None and current.state == "running" and current.lease_token == job.lease_token
+
+
+def mark_done(job: OutboxJob) -> None:
+    _finish(job, "done", None)
+
+
+def mark_failed(job: OutboxJob, error: str) -> None:
+    """Stop retrying; a person decides (the order is flagged as needing attention)."""
+    _finish(job, "failed", error)
+
+
+def retry_later(job: OutboxJob, error: str, base_seconds: float, now: datetime | None = None) -> datetime:
+    """Put the job back with exponential backoff and jitter; returns when it will run again."""
+    now = now or utcnow()
+    delay = backoff_delay(job.attempts, base_seconds)
+    job.state, job.run_after, job.last_error = "pending", now + delay, error[:2000]
+    job.lease_until = job.lease_token = None
+    return job.run_after
+
+
+def gave_up(job: OutboxJob, now: datetime | None = None) -> bool:
+    """True once a job has kept failing for 24 hours."""
+    return (now or utcnow()) - job.created_at >= GIVE_UP_AFTER
+
+
+def backoff_delay(attempt: int, base_seconds: float) -> timedelta:
+    """Delay before retry number ``attempt``: base * 2^(attempt-1), capped, with jitter.
+
+    The jitter (a random 50-100% of the delay) spreads retries of many orders
+    that failed together, so they do not hit Twikit again all at once.
+    """
+    ceiling = min(base_seconds * 2 ** max(attempt - 1, 0), MAX_DELAY.total_seconds())
+    return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
+
+
+def release(job: OutboxJob) -> None:
+    """Give a claimed job back untouched (a clean shutdown before it ran)."""
+    db.session.execute(
+        update(OutboxJob).where(OutboxJob.id == job.id, OutboxJob.lease_token == job.lease_token)
+        .values(state="pending", lease_until=None, lease_token=None, attempts=OutboxJob.attempts - 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def _finish(job: OutboxJob, state: str, error: str | None) -> None:
+    job.state, job.last_error = state, error[:2000] if error else None
+    job.lease_until = job.lease_token = None

@@ -1,0 +1,89 @@
+"""The outbox worker: claim a due job, run it, record it; repeat.
+
+``flask --app storefront worker`` runs it (the Procfile's ``worker:``
+process); ``--once`` runs every job that is due and exits, for cron and tests.
+
+On SIGTERM (a platform restart) it stops taking new jobs and finishes the
+one in hand. If the platform kills it before that call returns, the job's
+lease simply runs out and another worker retries it; Twikit's code 9 makes
+that retry safe.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from typing import Callable
+
+from flask import Flask
+
+from . import outbox
+from .extensions import db
+from .models import OutboxJob, utcnow
+from .orders.submission import submit_order
+from .payments.fulfilment import SUBMIT_ORDER_JOB
+
+log = logging.getLogger(__name__)
+
+JOB_HANDLERS: dict[str, Callable[[OutboxJob], object]] = {
+    SUBMIT_ORDER_JOB: submit_order,
+}
+
+
+class Worker:
+    def __init__(self, app: Flask, poll_seconds: float = 2.0):
+        self.app = app
+        self.poll_seconds = poll_seconds
+        self.stopping = threading.Event()
+
+    def install_signal_handlers(self) -> None:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, self._on_signal)
+
+    def _on_signal(self, signum, _frame) -> None:
+        log.info("worker: %s received; finishing the current job, then stopping", signal.Signals(signum).name)
+        self.stopping.set()
+
+    def run(self, once: bool = False) -> int:
+        """Work until stopped (or, with ``once``, until nothing that was due is left). Returns jobs run."""
+        total = 0
+        log.info("worker: started%s", " (once)" if once else "")
+        while not self.stopping.is_set():
+            with self.app.app_context():
+                ran = self.run_due_jobs(due_by=utcnow() if once else None)
+            total += ran
+            if once:
+                break
+            if not ran:
+                self.stopping.wait(self.poll_seconds)
+        log.info("worker: stopped after %d job(s)", total)
+        return total
+
+    def run_due_jobs(self, due_by=None) -> int:
+        """Run jobs until none is due (by ``due_by``, if given) or we are asked to stop."""
+        ran = 0
+        while not self.stopping.is_set():
+            job = outbox.claim_next(now=due_by)
+            if job is None:
+                break
+            self.run_job(job)
+            ran += 1
+        return ran
+
+    def run_job(self, job: OutboxJob) -> None:
+        handler = JOB_HANDLERS.get(job.kind)
+        try:
+            if handler is None:
+                raise LookupError(f"no handler for job kind {job.kind!r}")
+            handler(job)
+        except Exception as error:  # a bug must not lose the job: log it and retry later
+            db.session.rollback()
+            log.exception("worker: job %s (%s) failed", job.id, job.kind)
+            job = db.session.get(OutboxJob, job.id, populate_existing=True)
+            if job is not None and job.state == "running":
+                outbox.retry_later(job, f"{type(error).__name__}: {error}",
+                                   self.app.config["TWIKIT_RETRY_BASE_SECONDS"])
+                db.session.commit()
+        finally:
+            db.session.remove()
