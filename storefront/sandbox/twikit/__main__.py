@@ -13,7 +13,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5001)
     parser.add_argument("--database", help="SQLite file (default: the app's instance folder)")
-    parser.add_argument("--public-url", help="external base URL, e.g. http://127.0.0.1:5001 (default: from each request's Host)")
+    parser.add_argument("--public-url",
+                        help="external base URL, e.g. http://127.0.0.1:5001 (default: each request's Host)")
     args = parser.parse_args(argv)
 
     config = {"PUBLIC_URL": args.public_url}

@@ -149,7 +149,8 @@ function createContext(productKey, locale, target, options) {
       state.job = null;
       viewer.destroy();
       if (state.controls) state.controls.element.remove();
-      state.pendingSaves.splice(0).forEach((callback) => deliver(callback, [new Error('twikit: this context was destroyed')]));
+      const gone = new Error('twikit: this context was destroyed');
+      state.pendingSaves.splice(0).forEach((callback) => deliver(callback, [gone]));
     }
   };
 }

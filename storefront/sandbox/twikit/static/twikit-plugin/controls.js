@@ -99,14 +99,18 @@ function buildControls(product, locale, values, idPrefix, onChange) {
           h('span', { text: localized(option.label, locale) })
         ])))
       ]);
-      radios.forEach((radio) => radio.addEventListener('change', () => radio.checked && onChange(parameter.key, radio.value)));
+      radios.forEach((radio) => radio.addEventListener('change', () => {
+        if (radio.checked) onChange(parameter.key, radio.value);
+      }));
       setters[parameter.key] = (value) => radios.forEach((radio) => { radio.checked = radio.value === value; });
     } else if (parameter.type === 'choice') {
       const select = h('select', { id, name: parameter.key, 'data-twikit-parameter': parameter.key },
         parameter.options.map((option) => h('option', { value: option.value, text: localized(option.label, locale) })));
       select.value = values[parameter.key];
       select.addEventListener('change', () => onChange(parameter.key, select.value));
-      field = h('div', { class: 'twikit-field', 'data-twikit-field': parameter.key }, [h('label', { for: id, text: label }), select]);
+      field = h('div', { class: 'twikit-field', 'data-twikit-field': parameter.key }, [
+        h('label', { for: id, text: label }), select
+      ]);
       setters[parameter.key] = (value) => { select.value = value; };
     } else if (parameter.type === 'range') {
       const input = h('input', {

@@ -6,7 +6,9 @@
 function createViewer(element, product, renderer, options, locale) {
   const canvas = document.createElement('canvas');
   const ctx = canvas.getContext('2d');
-  if (!ctx) throw new Error('twikit: this browser cannot draw the visualisation; check twikit.canVisualizeForBrowser() first');
+  if (!ctx) {
+    throw new Error('twikit: this browser cannot draw the visualisation; check twikit.canVisualizeForBrowser() first');
+  }
   canvas.className = 'twikit-canvas';
   canvas.setAttribute('role', 'img');
   canvas.setAttribute('tabindex', '0');
@@ -41,7 +43,8 @@ function createViewer(element, product, renderer, options, locale) {
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     if (!state.model) return;
     ctx.setTransform(state.ratio, 0, 0, state.ratio, 0, 0); // draw in CSS pixels
-    renderer.draw(ctx, state.model, { width: state.width, height: state.height, yaw: state.yaw, pitch: state.pitch, locale });
+    const { width, height, yaw, pitch } = state;
+    renderer.draw(ctx, state.model, { width, height, yaw, pitch, locale });
   }
 
   /** One animation frame: queued tasks first (render steps), then the sway, then paint. */

@@ -62,8 +62,9 @@ function direction(a, b) {
 
 /** Split a stroke at corners too sharp to miter, and drop repeated points. */
 function splitStroke(points) {
-  const clean = points.filter((point, i) => i === 0 || Math.hypot(point[0] - points[i - 1][0], point[1] - points[i - 1][1]) > 1e-6);
-  const closed = clean.length > 2 && Math.hypot(clean[0][0] - clean[clean.length - 1][0], clean[0][1] - clean[clean.length - 1][1]) < 1e-6;
+  const same = (a, b) => Math.hypot(a[0] - b[0], a[1] - b[1]) < 1e-6;
+  const clean = points.filter((point, i) => i === 0 || !same(point, points[i - 1]));
+  const closed = clean.length > 2 && same(clean[0], clean[clean.length - 1]);
   if (closed) return [{ points: clean.slice(0, -1), closed: true }];
   const strokes = [];
   let current = [clean[0]];
@@ -129,13 +130,14 @@ function bailFaces(centre, radius, tube, material) {
     const angle = (i / segments) * Math.PI * 2;
     const radial = [0, Math.cos(angle), Math.sin(angle)];
     const axis = add(centre, scale(radial, radius));
-    rings.push([add(axis, scale(radial, tube)), add(axis, [tube, 0, 0]), add(axis, scale(radial, -tube)), add(axis, [-tube, 0, 0])]);
+    rings.push([add(axis, scale(radial, tube)), add(axis, [tube, 0, 0]),
+      add(axis, scale(radial, -tube)), add(axis, [-tube, 0, 0])]);
   }
   const faces = [];
   for (let i = 0; i < segments; i++) {
-    const j = (i + 1) % segments;
-    const axis = add(centre, scale([0, Math.cos(((i + 0.5) / segments) * Math.PI * 2), Math.sin(((i + 0.5) / segments) * Math.PI * 2)], radius));
-    faces.push(...stitchRings(rings[i], rings[j], true, material, axis));
+    const middle = ((i + 0.5) / segments) * Math.PI * 2;
+    const axis = add(centre, scale([0, Math.cos(middle), Math.sin(middle)], radius));
+    faces.push(...stitchRings(rings[i], rings[(i + 1) % segments], true, material, axis));
   }
   return faces;
 }
@@ -178,11 +180,15 @@ RENDERERS['diamond-letter-jewel'] = {
     const hook = all.filter((point) => point[1] < top + 0.05).sort((a, b) => Math.abs(a[0] - 2) - Math.abs(b[0] - 2))[0];
     const bailRadius = 0.2, tube = 0.055;
     const letterTop = BAIL_TOP - bailRadius * 2 - tube;
+    const span = BAIL_TOP - letterTop + height; // from the top of the bail to the foot of the letter
     const toWorld = (point) => [(point[0] - hook[0]) * unit, letterTop - (point[1] - top) * unit, 0];
     const model = {
       faces: [], bailTop: [0, BAIL_TOP, 0], caption: optionLabel(env, 'size', values.size),
-      stage: { radius: (BAIL_TOP - letterTop + height) / 2 + 0.3, center: [0, BAIL_TOP - (BAIL_TOP - letterTop + height) / 2, 0] },
-      metal: { mid: rgbString(mixRgb(hexToRgb(metal.base), [0, 0, 0], 0.2)), dark: rgbString(mixRgb(hexToRgb(metal.base), [0, 0, 0], 0.5)) }
+      stage: { radius: span / 2 + 0.3, center: [0, BAIL_TOP - span / 2, 0] },
+      metal: {
+        mid: rgbString(mixRgb(hexToRgb(metal.base), [0, 0, 0], 0.2)),
+        dark: rgbString(mixRgb(hexToRgb(metal.base), [0, 0, 0], 0.5))
+      }
     };
     const steps = strokes.flatMap((stroke) => strokeSteps(stroke, toWorld, unit * 0.72, unit * 0.55, material));
     steps.push((m) => m.faces.push(...bailFaces([0, BAIL_TOP - bailRadius, 0], bailRadius, tube, material)));

@@ -46,7 +46,9 @@ function rimFaces(y, radius, material) {
     centre.push(polar(radius, angle + Math.PI / segments, y));
   }
   const faces = [];
-  for (let i = 0; i < segments; i++) faces.push(...stitchRings(rings[i], rings[(i + 1) % segments], true, material, centre[i]));
+  for (let i = 0; i < segments; i++) {
+    faces.push(...stitchRings(rings[i], rings[(i + 1) % segments], true, material, centre[i]));
+  }
   return faces;
 }
 
@@ -96,13 +98,15 @@ RENDERERS['geo-lamp'] = {
     };
     const steps = [];
     for (let i = 0; i < values.density; i++) steps.push((m) => m.faces.push(...ribFaces(i, values, height, material)));
-    steps.push((m) => m.faces.push(...rimFaces(LAMP_TOP, lampProfile(1), material), ...rimFaces(LAMP_TOP - height, lampProfile(0), material)));
+    steps.push((m) => m.faces.push(
+      ...rimFaces(LAMP_TOP, lampProfile(1), material), ...rimFaces(LAMP_TOP - height, lampProfile(0), material)));
     steps.push((m) => {
       // The fitting: a socket held by three spokes from the top rim.
       m.faces.push(...boxFaces([0, LAMP_TOP - 0.35, 0], [0, LAMP_TOP + 0.12, 0], 0.09, fitting));
       for (let s = 0; s < 3; s++) {
         const angle = (s / 3) * Math.PI * 2 + 0.4;
-        m.faces.push(...boxFaces(polar(0.1, angle, LAMP_TOP), polar(lampProfile(1) - 0.03, angle, LAMP_TOP), 0.014, fitting));
+        const spoke = [polar(0.1, angle, LAMP_TOP), polar(lampProfile(1) - 0.03, angle, LAMP_TOP)];
+        m.faces.push(...boxFaces(spoke[0], spoke[1], 0.014, fitting));
       }
     });
     return { model, steps };

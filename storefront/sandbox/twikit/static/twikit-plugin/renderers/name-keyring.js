@@ -8,7 +8,9 @@ const KEYRING_SIZES = {
   standard: { font: 14, border: 3.4, ring: 11 },
   large: { font: 20, border: 4.6, ring: 14 }
 };
-const KEYRING_FONT = "800 {size}px 'Arial Rounded MT Bold', 'Nunito', 'Trebuchet MS', 'Liberation Sans', 'DejaVu Sans', sans-serif";
+// Rounded, bold faces first; every system has at least the last ones. Nothing is downloaded.
+const KEYRING_FONT = "800 {size}px 'Arial Rounded MT Bold', 'Nunito', 'Trebuchet MS', "
+  + "'Liberation Sans', 'DejaVu Sans', sans-serif";
 const TEXT_RELIEF = 1.2;     // mm the letters stand above the plate
 const TEXTURE_SCALE = 8;     // texture pixels per mm
 const PRINT_STEPS = 10;      // loading shows the plate growing in this many steps
@@ -68,7 +70,7 @@ function paintPlate(ctx, layout, text) {
 /** Recolour a black silhouette: a flat colour, or a soft top-left light for faces. */
 function tinted(source, layout, rgb, lit) {
   const target = keyringCanvas(layout);
-  target.ctx.drawImage(source.canvas, source.left, source.top, source.canvas.width / TEXTURE_SCALE, source.canvas.height / TEXTURE_SCALE);
+  paintTexture(target.ctx, source);
   target.ctx.globalCompositeOperation = 'source-in';
   if (lit) {
     const gradient = target.ctx.createLinearGradient(layout.tab[0], -layout.ascent, layout.right, layout.descent);
@@ -94,10 +96,16 @@ function layerMatrix(view, fit, z) {
   return [a, b, 0, d, e, f];
 }
 
+/** Draw a texture at its place in mm units (the context's transform does the rest). */
+function paintTexture(ctx, texture) {
+  const { canvas, left, top } = texture;
+  ctx.drawImage(canvas, left, top, canvas.width / TEXTURE_SCALE, canvas.height / TEXTURE_SCALE);
+}
+
 function drawTexture(ctx, texture, matrix) {
   ctx.save();
   ctx.transform(...matrix);
-  ctx.drawImage(texture.canvas, texture.left, texture.top, texture.canvas.width / TEXTURE_SCALE, texture.canvas.height / TEXTURE_SCALE);
+  paintTexture(ctx, texture);
   ctx.restore();
 }
 
@@ -174,7 +182,8 @@ RENDERERS['name-keyring'] = {
     layers.sort((a, b) => (a.z - b.z) * towardsViewer);
 
     // The plate's normal in camera space, as createCamera() would rotate [0, 0, 1].
-    const normal = [Math.sin(view.yaw), -Math.cos(view.yaw) * Math.sin(view.pitch), Math.cos(view.yaw) * Math.cos(view.pitch)];
+    const cosYaw = Math.cos(view.yaw);
+    const normal = [Math.sin(view.yaw), -cosYaw * Math.sin(view.pitch), cosYaw * Math.cos(view.pitch)];
     const shade = clamp((0.85 - dot(normal, KEY_LIGHT)) * 0.4, 0, 0.45);
     for (const layer of layers) {
       const matrix = layerMatrix(view, fit, layer.z);
