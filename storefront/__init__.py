@@ -91,8 +91,10 @@ def register_blueprints(app: Flask) -> None:
     from .i18n import bp as i18n_bp
     from .orders.routes import bp as orders_bp
     from .payments.routes import bp as payments_bp
+    from .twikit.webhooks import bp as twikit_webhooks_bp
 
-    for blueprint in (catalog_bp, cart_bp, checkout_bp, orders_bp, payments_bp, i18n_bp, health_bp):
+    for blueprint in (catalog_bp, cart_bp, checkout_bp, orders_bp, payments_bp, twikit_webhooks_bp, i18n_bp,
+                      health_bp):
         app.register_blueprint(blueprint)
 
 

@@ -6,9 +6,9 @@ from .catalog import Product, Variant
 from .orders import Order, OrderEvent, OrderLine
 from .outbox import OutboxJob
 from .payments import StripeEvent
-from .twikit import ScriptVersion
+from .twikit import ScriptVersion, WebhookDelivery
 
 __all__ = [
     "utcnow", "Product", "Variant", "Cart", "CartLine", "Order", "OrderLine", "OrderEvent",
-    "OutboxJob", "StripeEvent", "ScriptVersion",
+    "OutboxJob", "StripeEvent", "ScriptVersion", "WebhookDelivery",
 ]

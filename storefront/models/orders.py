@@ -39,6 +39,13 @@ class Order(db.Model):
     # A fact, not a status: Twikit accepted the order (result code 1, 2, or 9 after our own attempt).
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attention_reason: Mapped[str | None] = mapped_column(Text)
+    # Facts reported by Twikit's production-completion and order-completion webhooks.
+    produced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    production_url: Mapped[str | None] = mapped_column(String(2048))
+    production_error: Mapped[str | None] = mapped_column(Text)
+    shipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    tracking_url: Mapped[str | None] = mapped_column(String(2048))
+    tracking_id: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -24,3 +24,18 @@ class ScriptVersion(db.Model):
     source: Mapped[str] = mapped_column(String(20))
     product_keys: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WebhookDelivery(db.Model):
+    """Every call Twikit made to one of our webhooks: what came in and what we answered."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    route: Mapped[str] = mapped_column(String(40), index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    raw_body: Mapped[str] = mapped_column(Text)
+    order_identifier: Mapped[str | None] = mapped_column(String(100), index=True)
+    http_status: Mapped[int]
+    # accepted | refused (well-formed, but the answer is no) | invalid (malformed) | failed (our fault)
+    outcome: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    answer: Mapped[dict] = mapped_column(JSON)

@@ -1,0 +1,76 @@
+"""IOrderPayload and its hash, against a fixed vector written out by hand."""
+
+import hashlib
+
+from storefront.models import Order, OrderLine
+from storefront.twikit.client import ApiResult
+from storefront.twikit.payload import build_order_payload, payload_hash, serialise
+from storefront.twikit.result_codes import SPEC_NAMES, ResultCode
+
+BILLING = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com",
+           "address_line1": "Rue de la Loi 16", "address_line2": "", "zip": "1000", "city": "Brussels",
+           "country_iso": "BE", "company_name": "", "company_vat": "", "phone": "+32 2 555 12 12"}
+DELIVERY = {**BILLING, "first_name": "Charles", "last_name": "Babbage", "address_line1": "Dorset St 1",
+            "address_line2": "Flat 2", "zip": "W1U 4EG", "city": "London", "country_iso": "GB", "phone": "",
+            "company_name": "Analytical Engines Ltd"}
+
+EXPECTED_PAYLOAD = (
+    '{"items":[{"configurationId":1001,"amount":2,"identifier":"TW-261129-7K3QX9-1"}],'
+    '"identifier":"TW-261129-7K3QX9",'
+    '"billingAddress":{"firstName":"Ada","lastName":"Lovelace","email":"ada@example.com",'
+    '"addressLine1":"Rue de la Loi 16","zip":"1000","city":"Brussels","countryIso":"BE",'
+    '"phone":"+32 2 555 12 12"},'
+    '"deliveryAddress":{"firstName":"Charles","lastName":"Babbage","email":"ada@example.com",'
+    '"addressLine1":"Dorset St 1","addressLine2":"Flat 2","zip":"W1U 4EG","city":"London","countryIso":"GB",'
+    '"companyName":"Analytical Engines Ltd"},'
+    '"data":{"orderReference":"TW-261129-7K3QX9"}}'
+)
+# md5(EXPECTED_PAYLOAD + "s3cret"), computed once with `md5sum` and written down here.
+EXPECTED_HASH = "8c845312c208e4361ac4703ee01d6843"
+
+
+def order():
+    return Order(identifier="TW-261129-7K3QX9", billing_address=BILLING, delivery_address=DELIVERY, lines=[
+        OrderLine(identifier="TW-261129-7K3QX9-1", configuration_id=1001, quantity=2, product_key="diamond-letter-jewel",
+                  product_name="Pendant", sku="DLJ-SILVER", variant_name="Silver", unit_price_cents=4900),
+        # A plain product, without a Twikit configuration: it never reaches Twikit.
+        OrderLine(identifier="TW-261129-7K3QX9-2", configuration_id=None, quantity=1, product_key="gift-box",
+                  product_name="Gift box", sku="BOX", variant_name="Box", unit_price_cents=500),
+    ])
+
+
+def test_the_payload_string_is_exactly_the_spec_shape():
+    assert serialise(build_order_payload(order())) == EXPECTED_PAYLOAD
+
+
+def test_the_hash_is_md5_of_payload_plus_secret():
+    assert payload_hash(EXPECTED_PAYLOAD, "s3cret") == EXPECTED_HASH
+    assert payload_hash(EXPECTED_PAYLOAD, "s3cret") == hashlib.md5((EXPECTED_PAYLOAD + "s3cret").encode()).hexdigest()
+
+
+def test_merchant_addresses_replace_both_addresses():
+    merchant = {"first_name": "Shop", "last_name": "Owner", "email": "shop@example.com", "address_line1": "Main 1",
+                "zip": "2000", "city": "Antwerp", "country_iso": "BE"}
+    payload = build_order_payload(order(), merchant_address=merchant)
+    expected = {"firstName": "Shop", "lastName": "Owner", "email": "shop@example.com", "addressLine1": "Main 1",
+                "zip": "2000", "city": "Antwerp", "countryIso": "BE"}
+    assert payload["billingAddress"] == payload["deliveryAddress"] == expected
+
+
+def test_non_ascii_is_hashed_as_utf8():
+    text = '{"identifier":"Zoë"}'
+    assert payload_hash(text, "é") == hashlib.md5("{\"identifier\":\"Zoë\"}é".encode("utf-8")).hexdigest()
+
+
+def test_every_spec_result_code_has_its_spec_name():
+    assert [(code.value, code.spec_name) for code in ResultCode] == [
+        (0, "UnexpectedError"), (1, "OrderCreatedSuccessfully"), (2, "OrderCreatedUnhealthy"),
+        (3, "VerificationFailed"), (4, "OrderPayloadParsingFailed"), (5, "HashParameterEmpty"),
+        (6, "Md5HashMismatch"), (7, "OrderPayloadParameterMissing"), (8, "OrderPayloadValidationFailed"),
+        (9, "IdentifierAlreadyExists"), (10, "CouldNotFindConfig")]
+    assert set(SPEC_NAMES) == set(ResultCode)
+
+
+def test_an_unknown_result_code_is_kept_not_crashed_on():
+    result = ApiResult(http_status=400, result_code=42, result_code_name="SomethingNew")
+    assert result.code is None and result.result_code == 42
