@@ -12,10 +12,6 @@ from werkzeug.serving import make_server
 
 from storefront.sandbox.twikit import create_app
 
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 
 # A minimal shop page: includes the plugin script and records every callback.
 SHOP_PAGE = """<!doctype html>
@@ -124,12 +120,9 @@ def twikit_sandbox_shop(twikit_sandbox_live):
 
 
 @pytest.fixture(scope="session")
-def twikit_sandbox_browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def twikit_sandbox_browser(browser):
+    """The suite's one Chromium (tests/browser.py): Playwright's sync API allows one driver per process."""
+    return browser
 
 
 @pytest.fixture

@@ -29,9 +29,6 @@ pytestmark = pytest.mark.live
 
 API_KEY = "sk_test_sandbox"
 SECRET = "whsec_test_sandbox_secret"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 GOOD_CARD = {"email": "ada@example.com", "card_number": "4242 4242 4242 4242",
              "expiry": "12/39", "cvc": "123", "cardholder_name": "Ada Lovelace"}
 
@@ -494,27 +491,24 @@ def test_command_line_starts_a_threaded_server(tmp_path):
 # --- Browser ---------------------------------------------------------------
 
 @pytest.mark.browser
-def test_browser_pays_on_the_hosted_page(client, receiver, tmp_path):
-    from playwright.sync_api import sync_playwright
-
+def test_browser_pays_on_the_hosted_page(client, receiver, tmp_path, browser):
     session = client.v1.checkout.sessions.create(params=session_params(receiver))
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(session.url)
-            page.wait_for_selector("text=Sandbox: no real money")
-            assert page.get_by_label("Email").input_value() == "ada@example.com"
-            page.get_by_label("Card number").fill("4242 4242 4242 4242")
-            page.get_by_label("Expiry (MM/YY)").fill("12/39")
-            page.get_by_label("CVC").fill("123")
-            page.get_by_label("Name on card").fill("Ada Lovelace")
-            page.screenshot(path=str(tmp_path / "pay.png"), full_page=True)
-            page.get_by_role("button", name="Pay €44.98").click()
-            page.wait_for_url(f"**/checkout/success?session_id={session.id}")
-            assert "thanks for your order" in page.content()
-        finally:
-            browser.close()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(session.url)
+        page.wait_for_selector("text=Sandbox: no real money")
+        assert page.get_by_label("Email").input_value() == "ada@example.com"
+        page.get_by_label("Card number").fill("4242 4242 4242 4242")
+        page.get_by_label("Expiry (MM/YY)").fill("12/39")
+        page.get_by_label("CVC").fill("123")
+        page.get_by_label("Name on card").fill("Ada Lovelace")
+        page.screenshot(path=str(tmp_path / "pay.png"), full_page=True)
+        page.get_by_role("button", name="Pay €44.98").click()
+        page.wait_for_url(f"**/checkout/success?session_id={session.id}")
+        assert "thanks for your order" in page.content()
+    finally:
+        context.close()
     [event] = receiver.events(1)
     assert event["type"] == "checkout.session.completed"
 
