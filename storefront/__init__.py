@@ -84,6 +84,7 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .admin.routes import bp as admin_bp
     from .cart.routes import bp as cart_bp
     from .catalog.routes import bp as catalog_bp
     from .checkout.routes import bp as checkout_bp
@@ -93,8 +94,8 @@ def register_blueprints(app: Flask) -> None:
     from .payments.routes import bp as payments_bp
     from .twikit.webhooks import bp as twikit_webhooks_bp
 
-    for blueprint in (catalog_bp, cart_bp, checkout_bp, orders_bp, payments_bp, twikit_webhooks_bp, i18n_bp,
-                      health_bp):
+    for blueprint in (catalog_bp, cart_bp, checkout_bp, orders_bp, payments_bp, twikit_webhooks_bp, admin_bp,
+                      i18n_bp, health_bp):
         app.register_blueprint(blueprint)
 
 

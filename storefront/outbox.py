@@ -23,6 +23,9 @@ from sqlalchemy import and_, or_, select, update
 from .extensions import db
 from .models import OutboxJob, utcnow
 
+# Job kinds. Each has a handler in storefront.worker.JOB_HANDLERS.
+SUBMIT_ORDER_JOB = "submit_order"   # create the order at Twikit (written when payment is confirmed)
+
 LEASE = timedelta(minutes=5)       # longer than any single call's timeouts
 MAX_DELAY = timedelta(hours=1)     # "A single delay is capped at one hour"
 GIVE_UP_AFTER = timedelta(hours=24)

@@ -22,7 +22,7 @@ from . import outbox
 from .extensions import db
 from .models import OutboxJob, utcnow
 from .orders.submission import submit_order
-from .payments.fulfilment import SUBMIT_ORDER_JOB
+from .outbox import SUBMIT_ORDER_JOB
 
 log = logging.getLogger(__name__)
 

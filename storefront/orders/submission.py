@@ -12,11 +12,13 @@ from enum import Enum
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import select
 
 from .. import outbox
 from ..config import merchant_address
 from ..extensions import db
 from ..models import Order, OutboxJob, utcnow
+from ..outbox import SUBMIT_ORDER_JOB
 from ..twikit.client import ApiResult, TwikitClient
 from ..twikit.payload import build_order_payload, serialise, twikit_lines
 from ..twikit.result_codes import ResultCode
@@ -160,3 +162,31 @@ def _attempt_details(job: OutboxJob, result: ApiResult, payload_string: str, out
         "result_message": result.result_message, "duration_ms": result.duration_ms,
         "transport_error": result.transport_error or None, "order_payload": payload_string,
     }
+
+
+class RetryRefused(ValueError):
+    """The order cannot be submitted again; the message says why."""
+
+
+def retry_submission(order: Order, *, source: str) -> None:
+    """Schedule another create-order attempt for a paid order that needs attention.
+
+    The job keeps its attempt count, so if an earlier attempt did reach Twikit,
+    code 9 on the retry counts as submitted rather than as a collision.
+    """
+    if order.paid_at is None:
+        raise RetryRefused("This order is not paid.")
+    if order.submitted_at is not None:
+        raise RetryRefused("Twikit already has this order.")
+    if order.status != Status.NEEDS_ATTENTION:
+        raise RetryRefused(f"Only an order that needs attention can be retried; this one is {order.status}.")
+    job = db.session.scalar(select(OutboxJob).where(OutboxJob.kind == SUBMIT_ORDER_JOB,
+                                                    OutboxJob.order_id == order.id))
+    if job is None:
+        job = OutboxJob(kind=SUBMIT_ORDER_JOB, order_id=order.id)
+        db.session.add(job)
+    elif job.state == "running":
+        raise RetryRefused("A submission attempt is running right now.")
+    job.state, job.run_after, job.last_error = "pending", utcnow(), None
+    note(order, source=source, message="Submission to Twikit retried by hand")
+    db.session.commit()

@@ -17,14 +17,12 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
+from ..outbox import SUBMIT_ORDER_JOB
 from ..models import CartLine, Order, OutboxJob, StripeEvent, utcnow
 from ..orders.states import IllegalTransition, Status, TransitionLost, transition
 from . import stripe_checkout
 
 log = logging.getLogger(__name__)
-
-SUBMIT_ORDER_JOB = "submit_order"
-
 
 def fulfill_checkout(session_id: str, *, source: str) -> Order | None:
     """Record a Checkout Session's payment on its order, exactly once. Returns the order."""

@@ -1,0 +1,1 @@
+"""The merchant's back-office: orders and their event logs, webhook deliveries, retries."""
