@@ -37,7 +37,9 @@ def run_demo(app: Flask, host: str, port: int) -> None:
         "TWIKIT_SCRIPT_URL": f"{twikit_url}/plugin/v1/twikit.js",
         "STRIPE_API_BASE": stripe_url,
     }
-    env = {**shop_env, **{k: v for k, v in os.environ.items() if v.strip()}}
+    # FLASK_RUN_FROM_CLI (set by this very `flask demo` command) would make app.run() in a child a no-op.
+    inherited = {k: v for k, v in os.environ.items() if v.strip() and k != "FLASK_RUN_FROM_CLI"}
+    env = {**shop_env, **inherited}
 
     python = sys.executable
     commands = {
