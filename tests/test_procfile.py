@@ -1,0 +1,63 @@
+"""The Procfile, run exactly as a Heroku-style platform runs it: release, then web and worker."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def procfile() -> dict[str, str]:
+    lines = (ROOT / "Procfile").read_text().splitlines()
+    return dict(line.split(": ", 1) for line in lines if line.strip())
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def platform_env(tmp_path) -> dict[str, str]:
+    bin_dir = str(Path(sys.executable).parent)  # the venv's flask and gunicorn, as a buildpack installs them
+    return {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "STOREFRONT_MODE": "demo",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'platform.sqlite3'}", "PORT": str(free_port()),
+            "WEB_CONCURRENCY": "1"}
+
+
+def start(command: str, env) -> subprocess.Popen:
+    return subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=ROOT, env=env, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def test_release_web_and_worker_start_as_written(tmp_path):
+    processes, env = procfile(), platform_env(tmp_path)
+    assert set(processes) == {"release", "web", "worker"}
+    release = subprocess.run(["bash", "-c", processes["release"]], cwd=ROOT, env=env, capture_output=True,
+                             text=True, timeout=120)
+    assert release.returncode == 0, release.stdout + release.stderr
+
+    web, worker = start(processes["web"], env), start(processes["worker"], env)
+    try:
+        deadline, health = time.monotonic() + 30, None
+        while time.monotonic() < deadline:
+            try:
+                health = requests.get(f"http://127.0.0.1:{env['PORT']}/healthz", timeout=10)
+                break
+            except (requests.ConnectionError, requests.Timeout):  # still booting
+                assert web.poll() is None, web.stdout.read()
+                time.sleep(0.2)
+        assert health is not None and health.json() == {"status": "ok", "database": "ok"}
+        assert worker.poll() is None, worker.stdout.read()
+    finally:
+        for process in (web, worker):
+            os.killpg(process.pid, signal.SIGTERM)  # what a dyno restart sends
+    assert web.wait(timeout=30) == 0
+    assert worker.wait(timeout=30) == 0
+    assert "worker: stopped" in worker.stdout.read()
