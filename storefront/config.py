@@ -78,6 +78,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Default: TWIKIT_SCRIPT_ORIGINS.", parse=_origins),
     Setting("TWIKIT_RETRY_BASE_SECONDS", "First delay before retrying a failed order submission; it doubles "
             "per attempt (with jitter), capped at one hour, for at most 24 hours.", default=30, parse=_int),
+    Setting("OUTBOX_LEASE_SECONDS", "How long a worker owns a claimed job; a worker that dies mid-job "
+            "frees it when the lease runs out. Longer than any single call's timeouts.", default=300, parse=_int),
     Setting("TWIKIT_ADDRESSES", "`customer` (default): Twikit delivers to the customer and bills the billing "
             "address. `merchant`: Twikit delivers to and bills the MERCHANT_* address, for merchants who "
             "post-process and re-bill.", default="customer"),

@@ -18,6 +18,7 @@ import random
 import secrets
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
 from .extensions import db
@@ -26,7 +27,6 @@ from .models import OutboxJob, utcnow
 # Job kinds. Each has a handler in storefront.worker.JOB_HANDLERS.
 SUBMIT_ORDER_JOB = "submit_order"   # create the order at Twikit (written when payment is confirmed)
 
-LEASE = timedelta(minutes=5)       # longer than any single call's timeouts
 MAX_DELAY = timedelta(hours=1)     # "A single delay is capped at one hour"
 GIVE_UP_AFTER = timedelta(hours=24)
 
@@ -42,6 +42,7 @@ def claim_next(now: datetime | None = None) -> OutboxJob | None:
     """Lease the next due job to this worker and commit the lease; None when nothing is due."""
     now = now or utcnow()
     token = secrets.token_hex(16)
+    lease = timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
     if db.engine.dialect.name == "postgresql":
         job = db.session.scalar(
             select(OutboxJob).where(_due(now)).order_by(OutboxJob.run_after, OutboxJob.id)
@@ -50,7 +51,7 @@ def claim_next(now: datetime | None = None) -> OutboxJob | None:
         if job is None:
             db.session.rollback()
             return None
-        job.state, job.lease_until, job.lease_token = "running", now + LEASE, token
+        job.state, job.lease_until, job.lease_token = "running", now + lease, token
         job.attempts += 1
         db.session.commit()
         return job
@@ -59,7 +60,7 @@ def claim_next(now: datetime | None = None) -> OutboxJob | None:
     for candidate in candidates:
         claimed = db.session.execute(
             update(OutboxJob).where(OutboxJob.id == candidate, _due(now))
-            .values(state="running", lease_until=now + LEASE, lease_token=token, attempts=OutboxJob.attempts + 1,
+            .values(state="running", lease_until=now + lease, lease_token=token, attempts=OutboxJob.attempts + 1,
                     updated_at=now)
             .execution_options(synchronize_session=False)
         ).rowcount
