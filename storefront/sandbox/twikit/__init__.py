@@ -6,8 +6,15 @@ would talk to the real Twikit, so nothing here imports the shop.
     GET  /plugin/v<n>/twikit.js              the plugin script of published version n
     POST /api/plugin/configurations          what twikitContext.save() sends
     GET  /previews/<configuration_id>.png    the preview rendered at save time
+    POST /api/v1/orders/<integration_id>     Create Order (orders_api.py)
+    POST /api/v1/configuration/<integration_id>/export   Order Production File (export.py)
     GET  /api/sandbox/configurations/<id>    a saved configuration as JSON (sandbox only)
+    GET  /api/sandbox/orders|exports|verification-calls|settings   what it received (sandbox_api.py)
+    GET/POST/DELETE /api/sandbox/faults      fault knobs for the Rest API (faults.py)
     GET  /  /try/v<n>/<product_key>  /healthz
+
+Site configuration (integration ID, payload secret, webhook URLs) lives in
+the ``settings`` table; see settings.py for the config keys that override it.
 """
 
 import os
@@ -15,7 +22,7 @@ import os
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from . import db, home, plugin, versions
+from . import db, export, faults, home, orders_api, plugin, sandbox_api, settings, versions
 
 # A 600x600 preview is a few hundred KB; the 2 MB PNG limit is checked in
 # configurations.py, this only stops absurd bodies before they are read.
@@ -25,15 +32,21 @@ MAX_BODY_BYTES = 4 * 1024 * 1024
 def create_app(config: dict | None = None) -> Flask:
     """Build the sandbox app: config -> storage -> blueprints -> error handlers."""
     app = Flask(__name__, instance_relative_config=True)
-    configure(app, config or {})
-    register_storage(app)
+    config = config or {}
+    configure(app, config)
+    register_storage(app, config)
     register_blueprints(app)
     register_error_handlers(app)
     return app
 
 
 def configure(app: Flask, config: dict) -> None:
-    """Apply defaults, then the caller's settings (tests pass their own)."""
+    """Apply defaults, then the caller's config (tests pass their own).
+
+    The site settings (settings.DEFAULTS: INTEGRATION_ID, PAYLOAD_SECRET, the
+    webhook URLs...) get no defaults here: they are read from the settings
+    table, which ``register_storage`` updates with those ``config`` names.
+    """
     app.config.from_mapping(
         SANDBOX_DATABASE=os.path.join(app.instance_path, "twikit-sandbox.sqlite"),
         PUBLIC_URL=None,  # None: build absolute URLs from the request's host
@@ -42,12 +55,13 @@ def configure(app: Flask, config: dict) -> None:
     app.config.update(config)
 
 
-def register_storage(app: Flask) -> None:
-    """Create the schema and publish plugin version 1 if this is the first start."""
+def register_storage(app: Flask, config: dict) -> None:
+    """Create the schema, publish plugin version 1 on the first start, store explicit settings."""
     db.init_app(app)
     connection = db.connect(app.config["SANDBOX_DATABASE"])
     try:
         versions.seed(connection)
+        settings.store_explicit(connection, config)
     finally:
         connection.close()
 
@@ -55,14 +69,22 @@ def register_storage(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     app.register_blueprint(plugin.bp)
     app.register_blueprint(home.bp)
+    app.register_blueprint(orders_api.bp)
+    app.register_blueprint(export.bp)
+    app.register_blueprint(sandbox_api.bp)
+    faults.init_app(app)
 
 
 def register_error_handlers(app: Flask) -> None:
-    """Answer API errors as JSON ``{"error": ...}``, the shape the plugin and the shop read."""
+    """Answer API errors as JSON ``{"error": ...}``, the shape the plugin and the shop read.
+
+    Not under /api/v1/ (Twikit's Rest API): there a wrong URL or method gets a
+    plain error page without a result code, as it would from the real service.
+    """
 
     @app.errorhandler(HTTPException)
     def api_error(error: HTTPException):
-        if not request.path.startswith("/api/"):
+        if not request.path.startswith("/api/") or request.path.startswith("/api/v1/"):
             return error
         response = jsonify(error=error.description)
         response.status_code = error.code

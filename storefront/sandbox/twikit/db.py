@@ -10,8 +10,8 @@ import sqlite3
 
 from flask import Flask, current_app, g
 
-# Later parts (orders, exports, settings) add their tables here; every
-# statement is idempotent so the schema is applied on each start.
+# Every statement is idempotent, so the schema is applied on each start and
+# an older database file gains the tables added since.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS plugin_versions (
     version        INTEGER PRIMARY KEY,
@@ -34,6 +34,69 @@ CREATE TABLE IF NOT EXISTS configurations (
 INSERT INTO sqlite_sequence (name, seq)
 SELECT 'configurations', 1000
 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'configurations');
+
+-- The site configuration (settings.py); a name never stored reads as its default.
+CREATE TABLE IF NOT EXISTS settings (
+    name        TEXT PRIMARY KEY,
+    value_json  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+
+-- Every call to the shop's payment-verification webhook, kept even when the
+-- order was refused (code 3) or bounced (code 9), so no foreign key to orders.
+CREATE TABLE IF NOT EXISTS verification_calls (
+    call_id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    order_identifier  TEXT NOT NULL,
+    url               TEXT NOT NULL,
+    request_json      TEXT NOT NULL,
+    http_status       INTEGER,            -- NULL when no HTTP answer arrived
+    response_body     TEXT,
+    error             TEXT NOT NULL,      -- why the call counts as faulty or refused; '' when verified
+    outcome           TEXT NOT NULL CHECK (outcome IN ('verified', 'refused', 'faulty')),
+    result_code       INTEGER NOT NULL,   -- what Create Order answered after this call
+    duration_ms       INTEGER NOT NULL,
+    called_at         TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS verification_calls_by_order ON verification_calls (order_identifier);
+
+-- Orders received through Create Order. UNIQUE identifiers are the final
+-- arbiter between two identical requests that arrive at once.
+CREATE TABLE IF NOT EXISTS orders (
+    order_id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    identifier             TEXT NOT NULL UNIQUE,
+    status                 TEXT NOT NULL CHECK (status IN ('created', 'unhealthy')),
+    result_code            INTEGER NOT NULL,
+    order_payload          TEXT NOT NULL,     -- the exact string received, as it was hashed
+    hash                   TEXT NOT NULL,
+    billing_address_json   TEXT NOT NULL,
+    delivery_address_json  TEXT NOT NULL,
+    data_json              TEXT,              -- IOrderPayload.data; NULL when absent
+    verification_call_id   INTEGER REFERENCES verification_calls (call_id),  -- NULL: no webhook configured
+    created_at             TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS order_items (
+    order_item_id     INTEGER PRIMARY KEY AUTOINCREMENT,
+    order_id          INTEGER NOT NULL REFERENCES orders (order_id),
+    position          INTEGER NOT NULL,
+    identifier        TEXT NOT NULL UNIQUE,
+    configuration_id  INTEGER NOT NULL REFERENCES configurations (configuration_id),
+    amount            INTEGER NOT NULL
+);
+
+-- Production-file exports: "Twikit will automatically create an internal order".
+CREATE TABLE IF NOT EXISTS internal_orders (
+    internal_order_id  INTEGER PRIMARY KEY AUTOINCREMENT,
+    configuration_id   INTEGER NOT NULL REFERENCES configurations (configuration_id),
+    amount             INTEGER NOT NULL,
+    payload            TEXT NOT NULL,         -- the exact string received, as it was hashed
+    hash               TEXT NOT NULL,
+    data_json          TEXT,
+    stl_file_name      TEXT NOT NULL,
+    triangle_count     INTEGER NOT NULL,
+    zip_bytes          INTEGER NOT NULL,
+    created_at         TEXT NOT NULL
+);
 """
 
 BUSY_TIMEOUT_MS = 5000

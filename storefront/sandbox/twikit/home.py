@@ -1,8 +1,8 @@
-"""The sandbox's own pages: a home page listing versions and saves, and a try-out page."""
+"""The sandbox's own pages: a home page listing versions, saves and orders, and a try-out page."""
 
 from flask import Blueprint, abort, jsonify, render_template, url_for
 
-from . import configurations, versions
+from . import configurations, orders, settings, versions
 from .urls import public_url
 
 bp = Blueprint("home", __name__)
@@ -10,7 +10,7 @@ bp = Blueprint("home", __name__)
 
 @bp.get("/")
 def index():
-    """Show the published plugin versions and the latest saved configurations."""
+    """Show the published plugin versions, the latest saved configurations and received orders."""
     published = versions.list_versions()
     for version in published:
         version["script_url"] = public_url(url_for("plugin.script", version=version["version"]))
@@ -18,7 +18,10 @@ def index():
     for configuration in saved:
         configuration["previewUrl"] = url_for("plugin.preview",
                                               configuration_id=configuration["configurationId"])
-    return render_template("home.html", versions=published, configurations=saved)
+    return render_template("home.html", versions=published, configurations=saved,
+                           orders=orders.latest(10), exports=orders.latest_internal_orders(5),
+                           api_url=public_url("/api/v1"), integration_id=settings.get("INTEGRATION_ID"),
+                           verification_url=settings.get("PAYMENT_VERIFICATION_URL"))
 
 
 @bp.get("/try/v<int:version>/<product_key>")
