@@ -60,6 +60,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE_URL", "SQLAlchemy URL. Defaults to SQLite in the instance folder; "
             "`postgres://` is rewritten to `postgresql://`."),
     Setting("SHOP_NAME", "Shown in the header, page titles and e-mails.", default="Twikit Demo Shop"),
+    Setting("SHOP_URL", "The shop's public base URL (`https://shop.example.com`), for links in e-mails the worker "
+            "sends, as it has no request to take the host from. Unset: e-mails carry no order-status link.",
+            demo="http://127.0.0.1:5000"),
     Setting("SHOP_CURRENCY", "ISO 4217 currency of every price; one per shop, as one Stripe Checkout "
             "Session has one currency.", default="EUR"),
     Setting("TWIKIT_API_URL", "Base URL of Twikit's REST API.",
@@ -78,6 +81,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Default: TWIKIT_SCRIPT_ORIGINS.", parse=_origins),
     Setting("TWIKIT_RETRY_BASE_SECONDS", "First delay before retrying a failed order submission; it doubles "
             "per attempt (with jitter), capped at one hour, for at most 24 hours.", default=30, parse=_int),
+    Setting("TWIKIT_READ_TIMEOUT_SECONDS", "How long a create-order call may wait for Twikit's answer. Twikit "
+            "calls our payment-verification webhook meanwhile, so leave room for that.", default=60, parse=_int),
     Setting("OUTBOX_LEASE_SECONDS", "How long a worker owns a claimed job; a worker that dies mid-job "
             "frees it when the lease runs out. Longer than any single call's timeouts.", default=300, parse=_int),
     Setting("TWIKIT_ADDRESSES", "`customer` (default): Twikit delivers to the customer and bills the billing "

@@ -51,13 +51,15 @@ def test_release_web_and_worker_start_as_written(tmp_path):
                 health = requests.get(f"http://127.0.0.1:{env['PORT']}/healthz", timeout=10)
                 break
             except (requests.ConnectionError, requests.Timeout):  # still booting
-                assert web.poll() is None, web.stdout.read()
+                assert web.poll() is None, "gunicorn exited while starting"
                 time.sleep(0.2)
         assert health is not None and health.json() == {"status": "ok", "database": "ok"}
-        assert worker.poll() is None, worker.stdout.read()
+        assert worker.poll() is None, "the worker exited while starting"
     finally:
         for process in (web, worker):
             os.killpg(process.pid, signal.SIGTERM)  # what a dyno restart sends
-    assert web.wait(timeout=30) == 0
-    assert worker.wait(timeout=30) == 0
-    assert "worker: stopped" in worker.stdout.read()
+    web_output, _ = web.communicate(timeout=30)
+    worker_output, _ = worker.communicate(timeout=30)
+    assert web.returncode == 0, web_output
+    assert worker.returncode == 0, worker_output
+    assert "worker: stopped" in worker_output

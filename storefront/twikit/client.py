@@ -24,7 +24,8 @@ log = logging.getLogger(__name__)
 
 USER_AGENT = f"twikit-storefront/{__version__} (+python-requests)"
 # Twikit calls our payment-verification webhook while our create-order call
-# waits (spec, step 13), so the read timeout leaves room for that round trip.
+# waits (spec, step 13), so the read timeout (TWIKIT_READ_TIMEOUT_SECONDS)
+# leaves room for that round trip.
 CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 60
 
@@ -78,7 +79,8 @@ class TwikitClient:
 
     @classmethod
     def from_config(cls, config) -> "TwikitClient":
-        return cls(config["TWIKIT_API_URL"], config["TWIKIT_INTEGRATION_ID"], config["TWIKIT_PAYLOAD_SECRET"])
+        return cls(config["TWIKIT_API_URL"], config["TWIKIT_INTEGRATION_ID"], config["TWIKIT_PAYLOAD_SECRET"],
+                   timeout=(CONNECT_TIMEOUT, config["TWIKIT_READ_TIMEOUT_SECONDS"]))
 
     def sign(self, payload_string: str) -> dict[str, str]:
         return {"hash": payload_hash(payload_string, self._payload_secret)}

@@ -1,5 +1,6 @@
 """From product to paid in Chromium: the shop, the Twikit sandbox and the Stripe sandbox on real ports."""
 
+import json
 import re
 
 import pytest
@@ -105,3 +106,29 @@ def test_bad_addresses_are_shown_next_to_their_fields(page, live):
     expect(page.locator("#billing-email-error")).to_contain_text("Enter an email address")
     expect(billing.get_by_label("First name")).to_have_value("Ada")
     expect(billing.get_by_label("Email")).to_have_value("not an email")
+
+
+def test_from_product_to_submitted_for_production(page, live):
+    from storefront.worker import Worker
+
+    from ..twikit_sandbox import TwikitSandbox
+
+    twikit = TwikitSandbox(live.twikit.url)
+    twikit.settings(PAYMENT_VERIFICATION_URL=f"{live.shop.url}/webhooks/twikit/demo-webhook-token/payment-verification")
+    configuration_id = add_pendant_to_cart(page, live)
+    page.get_by_role("link", name="Checkout").click()
+    fill_address(page)
+    page.get_by_role("button", name="Continue to payment").click()
+    pay(page, "4242 4242 4242 4242")
+    expect(page.locator("[data-order-status]")).to_have_text("Paid")
+    identifier = page.locator("[data-order-identifier]").inner_text()
+
+    Worker(live.shop.app).run(once=True)  # the worker process, as the Procfile runs it
+
+    page.reload()
+    expect(page.locator("[data-order-status]")).to_have_text("Submitted for production")
+    [order] = twikit.orders(identifier)
+    assert [item["configurationId"] for item in order["items"]] == [int(configuration_id)]
+    [call] = twikit.verification_calls(identifier)  # Twikit asked our shop, and our shop said yes
+    assert call["request"] == {"configurationIds": [int(configuration_id)], "identifier": identifier}
+    assert (call["httpStatus"], json.loads(call["responseBody"])) == (200, {"success": True, "error": ""})

@@ -1,0 +1,67 @@
+"""Many workers on PostgreSQL: every paid order is submitted to Twikit exactly once, and none is lost.
+
+Three real worker processes (``flask --app storefront worker --once``, as cron
+or a dyno runs them) share 300 paid orders through FOR UPDATE SKIP LOCKED.
+"""
+
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from storefront import create_app
+from storefront.extensions import db
+from storefront.models import Order, OutboxJob
+
+from .conftest import shop_config
+from .servers import LiveServer
+from .test_submission_live import paid_order
+from .twikit_sandbox import TwikitSandbox
+
+pytestmark = pytest.mark.live
+ROOT = Path(__file__).resolve().parent.parent
+ORDERS, WORKERS = 300, 3
+
+
+@pytest.fixture
+def twikit(tmp_path):
+    from storefront.sandbox.twikit import create_app as create_twikit_sandbox
+
+    server = LiveServer(lambda url: create_twikit_sandbox({
+        "SANDBOX_DATABASE": str(tmp_path / "twikit.sqlite3"), "PUBLIC_URL": url}))
+    yield server.start()
+    server.stop()
+
+
+def test_three_workers_submit_300_orders_exactly_once(make_postgres_database, twikit, tmp_path):
+    database_url = make_postgres_database()
+    shop = create_app(shop_config(tmp_path, database_url, TWIKIT_API_URL=f"{twikit.url}/api/v1"))
+    with shop.app_context():
+        db.create_all()
+    sandbox = TwikitSandbox(twikit.url)
+    configurations = [sandbox.save_configuration(letter) for letter in "ABCDE"]
+    identifiers = {paid_order(shop, [configurations[n % 5], configurations[(n + 1) % 5]]) for n in range(ORDERS)}
+
+    env = {**os.environ, "STOREFRONT_MODE": "demo", "DATABASE_URL": database_url,
+           "TWIKIT_API_URL": f"{twikit.url}/api/v1"}
+    workers = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "storefront", "worker", "--once"],
+                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+               for _ in range(WORKERS)]
+    outputs = [worker.communicate(timeout=300)[0] for worker in workers]
+    assert [worker.returncode for worker in workers] == [0] * WORKERS, outputs
+    jobs_per_worker = [int(re.search(r"worker: stopped after (\d+) job", out).group(1)) for out in outputs]
+    assert sum(jobs_per_worker) == ORDERS
+
+    received = Counter(order["identifier"] for order in sandbox.orders())
+    assert set(received) == identifiers  # none lost
+    assert set(received.values()) == {1}  # none twice
+    with shop.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Order).where(Order.status == "submitted")) == ORDERS
+        assert db.session.execute(select(OutboxJob.state, OutboxJob.attempts).distinct()).all() == [("done", 1)]
+        db.engine.dispose()
+    print(f"jobs per worker: {jobs_per_worker}")
