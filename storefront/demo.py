@@ -42,9 +42,19 @@ def run_demo(app: Flask, host: str, port: int) -> None:
     env = {**shop_env, **inherited}
 
     python = sys.executable
+    webhooks = f"{shop_url}/webhooks/twikit/{config['TWIKIT_WEBHOOK_TOKEN']}"
     commands = {
+        # The demo fills in what a merchant configures in Twikit's publisher: the
+        # integration ID, the payload secret and the four webhook URLs.
         "Twikit sandbox": [python, "-m", "storefront.sandbox.twikit", "--host", host, "--port", str(port + 1),
-                           "--database", str(instance / "sandbox-twikit.sqlite3")],
+                           "--database", str(instance / "sandbox-twikit.sqlite3"),
+                           "--integration-id", config["TWIKIT_INTEGRATION_ID"],
+                           "--payload-secret", config["TWIKIT_PAYLOAD_SECRET"],
+                           "--payment-verification-url", f"{webhooks}/payment-verification",
+                           "--production-completion-url", f"{webhooks}/production-completion",
+                           "--order-completion-url", f"{webhooks}/order-completion",
+                           "--website-publication-url", f"{webhooks}/website-publication",
+                           "--webhook-retry-delay", "30"],
         "Stripe sandbox": [python, "-m", "storefront.sandbox.stripe", "--host", host, "--port", str(port + 2),
                            "--database", str(instance / "sandbox-stripe.sqlite3"),
                            "--webhook-url", f"{shop_url}/webhooks/stripe",
@@ -53,6 +63,8 @@ def run_demo(app: Flask, host: str, port: int) -> None:
         # own create-order call is still waiting for Twikit's answer.
         "Shop": [python, "-m", "gunicorn", "--workers", "2", "--threads", "8", "--bind", f"{host}:{port}",
                  "--access-logfile", "-", "storefront:create_app()"],
+        # The outbox worker: submits paid orders to Twikit, never from inside a web request.
+        "Worker": [python, "-m", "flask", "--app", "storefront", "worker"],
     }
     processes: dict[str, subprocess.Popen] = {}
     try:

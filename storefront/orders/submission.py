@@ -64,8 +64,7 @@ def submit_order(job: OutboxJob) -> Outcome | None:
     if not _may_submit(job, order):
         return None
     payload_string = serialise(build_order_payload(order, merchant_address=merchant_address(current_app.config)))
-    client = TwikitClient.from_config(current_app.config)
-    result = client.create_order(payload_string)
+    result = TwikitClient.for_app(current_app._get_current_object()).create_order(payload_string)
 
     if not outbox.still_ours(job):
         db.session.rollback()  # our lease ran out and another worker took over; its attempt counts
