@@ -21,13 +21,15 @@ from flask import Flask
 from . import outbox
 from .extensions import db
 from .models import OutboxJob, utcnow
+from .orders.shipping import send_shipped_email
 from .orders.submission import submit_order
-from .outbox import SUBMIT_ORDER_JOB
+from .outbox import SEND_SHIPPED_EMAIL_JOB, SUBMIT_ORDER_JOB
 
 log = logging.getLogger(__name__)
 
 JOB_HANDLERS: dict[str, Callable[[OutboxJob], object]] = {
     SUBMIT_ORDER_JOB: submit_order,
+    SEND_SHIPPED_EMAIL_JOB: send_shipped_email,
 }
 
 

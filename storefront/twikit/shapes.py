@@ -1,36 +1,80 @@
-"""The shapes of Twikit's webhook bodies, as the spec defines them, checked strictly."""
+"""The shapes of Twikit's webhook bodies, as the spec defines them, checked strictly.
+
+Strict means JSON types exactly as the spec's TypeScript declares them: a
+``number`` must be an integer here (configuration IDs and amounts count
+things), ``true`` is not a number, and ``"42"`` is not one either. Strings
+are bounded by the columns that store them, and may not hold NUL, which
+PostgreSQL cannot store; identifiers, keys and URLs may hold no control
+characters or spaces at all.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 MAX_IDENTIFIER = 100
 MAX_CONFIGURATIONS = 1000
+MAX_LINE_ITEMS = 1000
+MAX_PRODUCTS = 1000
+MAX_URL = 2048
+MAX_TRACKING_ID = 200
+MAX_PRODUCT_KEY = 100
+MAX_TEXT = 10_000
+
+_TOKEN = re.compile(r"[^\x00-\x20\x7f]+")  # printable, no spaces: identifiers, keys and URLs
 
 
 class ShapeError(ValueError):
     """The body is JSON, but not of the spec's shape; the message says what is wrong."""
 
 
-def _object(body: Any) -> dict[str, Any]:
+def _object(body: Any, where: str = "the body") -> dict[str, Any]:
     if not isinstance(body, dict):
-        raise ShapeError("the body must be a JSON object")
+        raise ShapeError(f"{where} must be a JSON object")
     return body
 
 
-def _identifier(body: dict[str, Any], key: str = "identifier") -> str:
+def _list(body: dict[str, Any], key: str, limit: int) -> list[Any]:
     value = body.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise ShapeError(f"{key} must be a non-empty string")
-    if len(value) > MAX_IDENTIFIER:
-        raise ShapeError(f"{key} is longer than {MAX_IDENTIFIER} characters")
+    if not isinstance(value, list):
+        raise ShapeError(f"{key} must be a list")
+    if len(value) > limit:
+        raise ShapeError(f"{key} has more than {limit} entries")
     return value
 
 
-def _configuration_id(value: Any, where: str) -> int:
+def _string(body: dict[str, Any], key: str, limit: int, *, where: str = "", empty: bool = True,
+            token: bool = False) -> str:
+    """A string field: required, at most ``limit`` characters, optionally non-empty and without spaces."""
+    name = f"{where}{key}"
+    value = body.get(key)
+    if not isinstance(value, str):
+        raise ShapeError(f"{name} must be a string")
+    if not empty and not value.strip():
+        raise ShapeError(f"{name} must be a non-empty string")
+    if len(value) > limit:
+        raise ShapeError(f"{name} is longer than {limit} characters")
+    if "\x00" in value or (token and value and not _TOKEN.fullmatch(value)):
+        raise ShapeError(f"{name} contains characters that are not allowed")
+    return value
+
+
+def _identifier(body: dict[str, Any], key: str = "identifier", where: str = "") -> str:
+    return _string(body, key, MAX_IDENTIFIER, where=where, empty=False, token=True)
+
+
+def _positive_int(value: Any, where: str) -> int:
     # bool is an int in Python, but true is not a configuration ID.
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise ShapeError(f"{where} must be a positive integer")
+    return value
+
+
+def _boolean(body: dict[str, Any], key: str) -> bool:
+    value = body.get(key)
+    if not isinstance(value, bool):
+        raise ShapeError(f"{key} must be true or false")
     return value
 
 
@@ -38,10 +82,50 @@ def check_payment_verification(body: Any) -> dict[str, Any]:
     """``{configurationIds: number[], identifier: string}``"""
     body = _object(body)
     identifier = _identifier(body)
-    ids = body.get("configurationIds")
-    if not isinstance(ids, list):
-        raise ShapeError("configurationIds must be a list of numbers")
-    if len(ids) > MAX_CONFIGURATIONS:
-        raise ShapeError(f"configurationIds has more than {MAX_CONFIGURATIONS} entries")
+    ids = _list(body, "configurationIds", MAX_CONFIGURATIONS)
     return {"identifier": identifier,
-            "configurationIds": [_configuration_id(v, f"configurationIds[{i}]") for i, v in enumerate(ids)]}
+            "configurationIds": [_positive_int(v, f"configurationIds[{i}]") for i, v in enumerate(ids)]}
+
+
+def check_production_completion(body: Any) -> dict[str, Any]:
+    """``{identifier: string, url: string, success: boolean, error: string}``; ``url`` may be empty."""
+    body = _object(body)
+    return {
+        "identifier": _identifier(body),
+        "url": _string(body, "url", MAX_URL, token=True),
+        "success": _boolean(body, "success"),
+        "error": _string(body, "error", MAX_TEXT),
+    }
+
+
+def check_order_completion(body: Any) -> dict[str, Any]:
+    """``{identifier, trackingUrl, trackingId, lineItems: ILineItem[]}``; tracking data may be empty."""
+    body = _object(body)
+    identifier = _identifier(body)
+    tracking_url = _string(body, "trackingUrl", MAX_URL, token=True)
+    tracking_id = _string(body, "trackingId", MAX_TRACKING_ID)
+    items = _list(body, "lineItems", MAX_LINE_ITEMS)
+    return {"identifier": identifier, "trackingUrl": tracking_url, "trackingId": tracking_id,
+            "lineItems": [_line_item(item, f"lineItems[{i}].") for i, item in enumerate(items)]}
+
+
+def _line_item(item: Any, where: str) -> dict[str, Any]:
+    """``ILineItem: {identifier, configurationId, previewUrl, productKey, amount}``"""
+    item = _object(item, where.rstrip("."))
+    return {
+        "identifier": _identifier(item, where=where),
+        "configurationId": _positive_int(item.get("configurationId"), f"{where}configurationId"),
+        "previewUrl": _string(item, "previewUrl", MAX_URL, where=where, token=True),
+        "productKey": _string(item, "productKey", MAX_PRODUCT_KEY, where=where, empty=False, token=True),
+        "amount": _positive_int(item.get("amount"), f"{where}amount"),
+    }
+
+
+def check_website_publication(body: Any) -> dict[str, Any]:
+    """``{scriptUrl: string, products: IProduct[]}`` with ``IProduct: {key: string}``."""
+    body = _object(body)
+    script_url = _string(body, "scriptUrl", MAX_URL, empty=False, token=True)
+    products = _list(body, "products", MAX_PRODUCTS)
+    keys = [_string(_object(p, f"products[{i}]"), "key", MAX_PRODUCT_KEY, where=f"products[{i}].", empty=False,
+                    token=True) for i, p in enumerate(products)]
+    return {"scriptUrl": script_url, "products": [{"key": key} for key in keys]}

@@ -2,10 +2,31 @@
 
 Twikit lets the merchant configure only a URL, so the URL itself carries the
 secret: a wrong token is a 404, compared in constant time. Each route checks
-that the body is JSON of the spec's shape, answers from our database alone,
+that the body is JSON of the spec's shape, hands it to one domain function,
 and logs the delivery with its raw body and our answer. A repeated delivery
 (Twikit retries once after 5 minutes) gets the same answer and has no second
-effect, because every effect is a state-machine transition.
+effect, because every effect is a state-machine transition or checks what
+is already stored.
+
+What each route answers:
+
+=========================  ======  =============================================
+payment-verification       200     ``{"success": true|false, "error": ""}``
+production-completion      200     ``{"error": ""}``: recorded, or nothing to change
+order-completion           200     ``{"error": ""}``: shipped, or already shipped
+website-publication        200     ``{"error": ""}``: script current, drafts created
+any route, malformed body  400     ``{"error": "<what is wrong>"}`` (+ ``success: false``)
+completion, unknown order  404     ``{"error": "no order with identifier ..."}``
+completion, never sent     409     ``{"error": "order ... was never submitted ..."}``
+publication, URL refused   400     ``{"error": "<why>"}``; nothing changes
+database trouble           503     ``{"error": "..."}``; Twikit retries
+=========================  ======  =============================================
+
+For the completion webhooks, Twikit treats a non-empty ``error`` or a status
+other than 200 as faulty, retries once after 5 minutes, then raises its
+alarm. An unknown identifier is therefore answered with an error (and the
+status that names it, 404): it is a fault someone must look at, and if it is
+only a race with our own records, the retry sees the order.
 """
 
 from __future__ import annotations
@@ -22,9 +43,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import csrf, db
 from ..models import Order, WebhookDelivery
-from ..orders.states import Status
+from ..orders import shipping
+from ..orders.states import Status, TransitionLost
 from .payload import twikit_lines
-from .shapes import ShapeError, check_payment_verification
+from .publication import PublicationRefused, publish
+from .shapes import (ShapeError, check_order_completion, check_payment_verification, check_production_completion,
+                     check_website_publication)
 
 log = logging.getLogger(__name__)
 
@@ -57,28 +81,60 @@ def _handle(route: str, handler: Callable[[Any], Answer], invalid_body: Callable
         answer = Answer(invalid_body(f"the body is larger than {MAX_BODY_BYTES} bytes"), 400, "invalid")
     else:
         try:
-            answer = handler(json.loads(raw))
-        except (ValueError, UnicodeDecodeError) as error:
-            message = str(error) if isinstance(error, ShapeError) else "the body is not valid JSON"
-            answer = Answer(invalid_body(message), 400, "invalid")
-        except SQLAlchemyError:
-            db.session.rollback()
-            log.exception("twikit webhook %s: database error", route)
-            answer = Answer(invalid_body("the shop could not check this right now"), 503, "failed")
+            body = json.loads(raw)
+        except (ValueError, RecursionError):  # not UTF-8, not JSON, or nested deeper than Python recurses
+            answer = Answer(invalid_body("the body is not valid JSON"), 400, "invalid")
+        else:
+            answer = _run(route, handler, body, invalid_body)
     _log_delivery(route, raw, answer)
     return jsonify(answer.body), answer.status
+
+
+def _run(route: str, handler: Callable[[Any], Answer], body: Any, invalid_body: Callable[[str], dict]) -> Answer:
+    try:
+        return handler(body)
+    except ShapeError as error:
+        return Answer(invalid_body(str(error)), 400, "invalid")
+    except (SQLAlchemyError, TransitionLost):
+        # Our fault or a busy moment, not Twikit's: an error answer makes Twikit retry in 5 minutes.
+        db.session.rollback()
+        log.exception("twikit webhook %s: could not apply the delivery", route)
+        return Answer(invalid_body("the shop could not process this right now"), 503, "failed")
 
 
 def _log_delivery(route: str, raw: bytes, answer: Answer) -> None:
     try:
         db.session.add(WebhookDelivery(
-            route=route, raw_body=raw[:MAX_BODY_BYTES].decode("utf-8", "replace"), order_identifier=answer.identifier,
+            # NUL cannot be stored in PostgreSQL text; the log keeps everything else as received.
+            route=route, raw_body=raw[:MAX_BODY_BYTES].decode("utf-8", "replace").replace("\x00", "\ufffd"),
+            order_identifier=answer.identifier,
             http_status=answer.status, outcome=answer.outcome, reason=answer.reason, answer=answer.body))
         db.session.commit()
     except SQLAlchemyError:  # the answer matters more than its log line
         db.session.rollback()
         log.exception("twikit webhook %s: delivery not logged", route)
     log.info("twikit webhook %s %s: %s %s", route, answer.identifier or "-", answer.outcome, answer.reason)
+
+
+def _find_order(identifier: str) -> Order | None:
+    return db.session.scalar(select(Order).where(Order.identifier == identifier))
+
+
+def _error_body(error: str) -> dict[str, str]:
+    return {"error": error}
+
+
+def _apply_report(identifier: str, apply: Callable[[Order], str]) -> Answer:
+    """Run a completion report against its order, and turn the outcome into Twikit's answer."""
+    order = _find_order(identifier)
+    if order is None:
+        error = f"no order with identifier {identifier}"
+        return Answer({"error": error}, 404, "refused", error, identifier)
+    try:
+        outcome = apply(order)
+    except shipping.ReportRefused as refusal:
+        return Answer({"error": str(refusal)}, 409, "refused", str(refusal), identifier)
+    return Answer({"error": ""}, reason=outcome, identifier=identifier)
 
 
 # --- payment verification (spec step 13) ----------------------------------------------
@@ -92,7 +148,7 @@ def payment_verification():
 def _verify_payment(body: Any) -> Answer:
     request_data = check_payment_verification(body)
     identifier = request_data["identifier"]
-    order = db.session.scalar(select(Order).where(Order.identifier == identifier))
+    order = _find_order(identifier)
     reason = _why_not_valid(order, request_data["configurationIds"])
     # "success: false" means an invalid order, which Twikit ignores; "error" is only for our own faults.
     if reason:
@@ -113,3 +169,49 @@ def _why_not_valid(order: Order | None, configuration_ids: list[int]) -> str:
         return (f"configuration IDs differ: missing {sorted((ours - theirs).elements())}, "
                 f"unexpected {sorted((theirs - ours).elements())}")
     return ""
+
+
+# --- production completion (spec step 17) -----------------------------------------------
+
+@bp.post("/production-completion")
+def production_completion():
+    """The producer made the order (or could not): record the result and the producer's url."""
+    return _handle("production-completion", _production_completed, _error_body)
+
+
+def _production_completed(body: Any) -> Answer:
+    report = check_production_completion(body)
+    return _apply_report(report["identifier"], lambda order: shipping.record_production(
+        order, success=report["success"], url=report["url"], error=report["error"]))
+
+
+# --- order completion (spec step 18) ------------------------------------------------------
+
+@bp.post("/order-completion")
+def order_completion():
+    """The parcel left the producer: mark the order shipped and tell the customer."""
+    return _handle("order-completion", _order_completed, _error_body)
+
+
+def _order_completed(body: Any) -> Answer:
+    report = check_order_completion(body)
+    return _apply_report(report["identifier"], lambda order: shipping.record_shipment(
+        order, tracking_url=report["trackingUrl"], tracking_id=report["trackingId"],
+        line_items=report["lineItems"]))
+
+
+# --- website publication (product creation flow, step 4) ---------------------------------
+
+@bp.post("/website-publication")
+def website_publication():
+    """Twikit published a new plugin script: load it from now on, and draft products we lack."""
+    return _handle("website-publication", _published, _error_body)
+
+
+def _published(body: Any) -> Answer:
+    publication = check_website_publication(body)
+    try:
+        outcome = publish(publication["scriptUrl"], [product["key"] for product in publication["products"]])
+    except PublicationRefused as refusal:
+        return Answer({"error": str(refusal)}, 400, "refused", str(refusal))
+    return Answer({"error": ""}, reason=outcome)

@@ -1,0 +1,130 @@
+"""The shipping e-mail: written by the worker through real SMTP (the mail catcher), or kept locally."""
+
+import logging
+import socket
+from datetime import timedelta
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from storefront.extensions import db
+from storefront.mail import MailError, SmtpServer, parse_mail_url
+from storefront.models import OutboxJob
+from storefront.sandbox.mail import create_app as create_catcher
+from storefront.sandbox.mail import start_smtp
+from storefront.worker import Worker
+
+from .twikit_orders import make_order, order_of, shipping_report, snapshot, url
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def catcher(tmp_path):
+    """The mail catcher's SMTP side on a free port; yields (port, its web app's test client)."""
+    database = str(tmp_path / "caught.sqlite3")
+    port = free_port()
+    controller = start_smtp(database, "127.0.0.1", port)
+    yield port, create_catcher({"SANDBOX_DATABASE": database, "TESTING": True}).test_client()
+    controller.stop()
+
+
+def ship(app, client) -> str:
+    identifier = make_order(app, status="production_complete")
+    assert client.post(url("order-completion"), json=shipping_report(identifier)).json == {"error": ""}
+    return identifier
+
+
+def job(app) -> OutboxJob:
+    with app.app_context():
+        found = db.session.scalar(select(OutboxJob).where(OutboxJob.kind == "send_shipped_email"))
+        db.session.expunge(found)
+        return found
+
+
+def status_link(app, identifier) -> str:
+    from storefront.orders.links import token_for
+
+    with app.app_context():
+        return f"http://127.0.0.1:5000/orders/{identifier}/{token_for(order_of(app, identifier))}"
+
+
+def test_without_mail_url_the_mail_is_written_to_the_instance_folder(app, client, caplog):
+    caplog.set_level(logging.INFO, logger="storefront.mail")
+    identifier = ship(app, client)
+    assert Worker(app).run(once=True) == 1
+    [path] = (Path(app.instance_path) / "mail").glob("*.eml")
+    assert path.name.endswith(f"-{identifier}.eml")
+    message = message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert (message["To"], message["Subject"]) == ("ada@example.com", f"Your order {identifier} has shipped")
+    assert message["From"] == "Twikit Demo Shop <shop@example.com>"
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    link = status_link(app, identifier)
+    assert "Tracking number: 1Z999" in text and "https://track.example/1Z999" in text and link in text
+    assert '<a href="https://track.example/1Z999">' in html and f'<a href="{link}">' in html
+    assert f"Your order {identifier} has shipped" in caplog.text  # the log holds it too
+    assert job(app).state == "done"
+    assert snapshot(app, identifier)[8][-1][2] == "Shipping e-mail sent to ada@example.com"
+
+
+def test_with_mail_url_the_mail_goes_through_smtp(app, client, catcher):
+    port, catcher_client = catcher
+    app.config["MAIL_URL"] = f"smtp://shop%40example.com:p%40ss@127.0.0.1:{port}"  # logs in, as with a provider
+    identifier = ship(app, client)
+    Worker(app).run(once=True)
+    [caught] = catcher_client.get("/api/messages").json["messages"]
+    assert caught["envelope_to"] == ["ada@example.com"] and caught["subject"] == f"Your order {identifier} has shipped"
+    assert "1Z999" in caught["text"] and status_link(app, identifier) in caught["text"]
+    assert "https://track.example/1Z999" in caught["html"]
+    assert not (Path(app.instance_path) / "mail").exists()
+    assert job(app).state == "done"
+
+
+def test_an_unreachable_smtp_server_is_retried_then_flagged(app, client):
+    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{free_port()}"  # nothing listens there
+    identifier = ship(app, client)
+    Worker(app).run(once=True)
+    first = job(app)
+    assert (first.state, first.attempts) == ("pending", 1) and "ConnectionRefusedError" in first.last_error
+    with app.app_context():  # a day later, still failing
+        stored = db.session.get(OutboxJob, first.id)
+        stored.created_at -= timedelta(hours=25)
+        stored.run_after -= timedelta(hours=2)
+        db.session.commit()
+    Worker(app).run(once=True)
+    assert job(app).state == "failed"
+    assert "The shipping e-mail could not be sent" in snapshot(app, identifier)[8][-1][2]
+    assert order_of(app, identifier).status == "shipped"  # the parcel is on its way regardless
+
+
+def test_without_shop_url_the_mail_still_goes_out_without_the_status_link(app, client):
+    app.config["SHOP_URL"] = None
+    identifier = ship(app, client)
+    Worker(app).run(once=True)
+    [path] = (Path(app.instance_path) / "mail").glob("*.eml")
+    text = message_from_bytes(path.read_bytes(), policy=policy.default).get_body(("plain",)).get_content()
+    assert "1Z999" in text and f"/orders/{identifier}/" not in text
+
+
+@pytest.mark.parametrize("mail_url, server", [
+    ("smtp://127.0.0.1:5025", SmtpServer("plain", "127.0.0.1", 5025)),
+    ("smtp://mail.example", SmtpServer("plain", "mail.example", 25)),
+    ("smtp+starttls://me%40shop.example:p%3Ass@smtp.example", SmtpServer("starttls", "smtp.example", 587,
+                                                                           "me@shop.example", "p:ss")),
+    ("smtps://user:secret@smtp.example:2465", SmtpServer("tls", "smtp.example", 2465, "user", "secret")),
+])
+def test_mail_urls_are_parsed(mail_url, server):
+    assert parse_mail_url(mail_url) == server
+
+
+@pytest.mark.parametrize("mail_url", ["http://smtp.example", "smtp://", "smtp://host:notaport", "mail.example"])
+def test_a_bad_mail_url_is_a_mail_error(mail_url):
+    with pytest.raises(MailError):
+        parse_mail_url(mail_url)
