@@ -102,21 +102,25 @@ SETTINGS: tuple[Setting, ...] = (
             "(the Stripe sandbox).", demo=DEMO_STRIPE_SANDBOX),
     Setting("ADMIN_EMAIL", "The back-office login.", demo="admin@example.com", secret=True),
     Setting("ADMIN_PASSWORD", "The back-office password.", demo="demo-admin-password", secret=True),
-    Setting("MAIL_URL", "Optional SMTP URL (`smtp://user:pass@host:port`, `smtps://...`). Unset: mail is "
-            "written to the log and to the instance folder."),
+    Setting("MAIL_URL", "Optional SMTP URL: `smtp://user:pass@host:25`, `smtp+starttls://...:587` or "
+            "`smtps://...:465`. Unset: mail is written to the log and to the instance folder."),
     Setting("MAIL_FROM", "Sender address of the shop's e-mails.", default="shop@example.com"),
 )
 
 
 def origin_of(url: str) -> str:
     """Return ``scheme://host[:port]`` of a URL, lower-cased, or raise ConfigError."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port  # raises ValueError for a port that is not a number in range
+    except ValueError:
+        raise ConfigError(f"{url!r} is not a valid URL") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"{url!r} is not an http(s) URL or origin")
     origin = f"{parts.scheme}://{parts.hostname.lower()}"
     default_port = {"http": 80, "https": 443}[parts.scheme]
-    if parts.port and parts.port != default_port:
-        origin += f":{parts.port}"
+    if port and port != default_port:
+        origin += f":{port}"
     return origin
 
 

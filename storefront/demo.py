@@ -27,6 +27,8 @@ def run_demo(app: Flask, host: str, port: int) -> None:
     shop_url = f"http://{host}:{port}"
     twikit_url = f"http://{host}:{port + 1}"
     stripe_url = f"http://{host}:{port + 2}"
+    mail_url = f"http://{host}:{port + 3}"
+    smtp_port = port + 25
     config = app.config
 
     # Settings the shop child needs to find the sandboxes on these ports; a value
@@ -36,6 +38,8 @@ def run_demo(app: Flask, host: str, port: int) -> None:
         "TWIKIT_API_URL": f"{twikit_url}/api/v1",
         "TWIKIT_SCRIPT_URL": f"{twikit_url}/plugin/v1/twikit.js",
         "STRIPE_API_BASE": stripe_url,
+        "SHOP_URL": shop_url,
+        "MAIL_URL": f"smtp://{host}:{smtp_port}",  # the mail catcher: every e-mail stays on this machine
     }
     # FLASK_RUN_FROM_CLI (set by this very `flask demo` command) would make app.run() in a child a no-op.
     inherited = {k: v for k, v in os.environ.items() if v.strip() and k != "FLASK_RUN_FROM_CLI"}
@@ -59,6 +63,8 @@ def run_demo(app: Flask, host: str, port: int) -> None:
                            "--database", str(instance / "sandbox-stripe.sqlite3"),
                            "--webhook-url", f"{shop_url}/webhooks/stripe",
                            "--webhook-secret", config["STRIPE_WEBHOOK_SECRET"]],
+        "Mail catcher": [python, "-m", "storefront.sandbox.mail", "--host", host, "--smtp-port", str(smtp_port),
+                         "--http-port", str(port + 3), "--database", str(instance / "sandbox-mail.sqlite3")],
         # Threads matter: Twikit calls our payment-verification webhook while our
         # own create-order call is still waiting for Twikit's answer.
         "Shop": [python, "-m", "gunicorn", "--workers", "2", "--threads", "8", "--bind", f"{host}:{port}",
@@ -70,9 +76,10 @@ def run_demo(app: Flask, host: str, port: int) -> None:
     try:
         for name, command in commands.items():
             processes[name] = subprocess.Popen(command, env=env)
-        for name, url in (("Twikit sandbox", twikit_url), ("Stripe sandbox", stripe_url), ("Shop", shop_url)):
+        for name, url in (("Twikit sandbox", twikit_url), ("Stripe sandbox", stripe_url), ("Mail catcher", mail_url),
+                          ("Shop", shop_url)):
             _wait_until_healthy(name, url, processes[name])
-        print(_banner(shop_url, twikit_url, stripe_url), flush=True)
+        print(_banner(shop_url, twikit_url, stripe_url, mail_url), flush=True)
         signal.signal(signal.SIGTERM, _stop_on_sigterm)
         while all(p.poll() is None for p in processes.values()):
             time.sleep(0.5)
@@ -109,7 +116,7 @@ def _wait_until_healthy(name: str, base_url: str, process: subprocess.Popen, tim
     raise SystemExit(f"{name} did not answer {base_url}/healthz within {timeout:.0f} s.")
 
 
-def _banner(shop_url: str, twikit_url: str, stripe_url: str) -> str:
+def _banner(shop_url: str, twikit_url: str, stripe_url: str, mail_url: str) -> str:
     return f"""
   ┌────────────────────────────────────────────────────────────────┐
   │  Twikit storefront demo: sandboxes only, no real money         │
@@ -117,6 +124,8 @@ def _banner(shop_url: str, twikit_url: str, stripe_url: str) -> str:
     Shop             {shop_url}
     Twikit sandbox   {twikit_url}   (plugin, REST API, back-office)
     Stripe sandbox   {stripe_url}   (Checkout; pay with 4242 4242 4242 4242)
+    Mail catcher     {mail_url}   (the e-mails the shop sends)
+    Back-office      {shop_url}/admin   (demo login: admin@example.com / demo-admin-password)
 
   Press Ctrl-C to stop.
 """

@@ -26,6 +26,7 @@ from .models import OutboxJob, utcnow
 
 # Job kinds. Each has a handler in storefront.worker.JOB_HANDLERS.
 SUBMIT_ORDER_JOB = "submit_order"   # create the order at Twikit (written when payment is confirmed)
+SEND_SHIPPED_EMAIL_JOB = "send_shipped_email"  # tell the customer (written when Twikit reports shipping)
 
 MAX_DELAY = timedelta(hours=1)     # "A single delay is capped at one hour"
 GIVE_UP_AFTER = timedelta(hours=24)
