@@ -13,8 +13,19 @@ would talk to the real Twikit, so nothing here imports the shop.
     GET/POST/DELETE /api/sandbox/faults      fault knobs for the Rest API (faults.py)
     GET  /  /try/v<n>/<product_key>  /healthz
 
+The publisher and the producer's back-office (part 3):
+
+    GET/POST /settings                       the site configuration (settings_page.py)
+    GET/POST /orders, /orders/<identifier>   received orders; mark production complete / shipped (backoffice.py)
+    GET  /production-files/<id>.zip          an item's production files
+    GET  /deliveries, /api/sandbox/deliveries   every webhook sent to the shop (outbound.py)
+    GET  /publisher, POST /publish, POST /api/sandbox/publish   publish a new plugin version (publisher.py)
+
 Site configuration (integration ID, payload secret, webhook URLs) lives in
 the ``settings`` table; see settings.py for the config keys that override it.
+Webhook retries are sent by a background thread (worker.py), started here
+unless START_WEBHOOK_WORKER is False; stop it with
+``app.extensions[outbound.EXTENSION_KEY].stop()``.
 """
 
 import os
@@ -22,7 +33,8 @@ import os
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from . import db, export, faults, home, orders_api, plugin, sandbox_api, settings, versions
+from . import (backoffice, db, export, faults, home, orders_api, plugin, publisher, sandbox_api, settings,
+               settings_page, versions, worker)
 
 # A 600x600 preview is a few hundred KB; the 2 MB PNG limit is checked in
 # configurations.py, this only stops absurd bodies before they are read.
@@ -37,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_storage(app, config)
     register_blueprints(app)
     register_error_handlers(app)
+    worker.init_app(app)
     return app
 
 
@@ -51,6 +64,8 @@ def configure(app: Flask, config: dict) -> None:
         SANDBOX_DATABASE=os.path.join(app.instance_path, "twikit-sandbox.sqlite"),
         PUBLIC_URL=None,  # None: build absolute URLs from the request's host
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        WEBHOOK_TIMEOUT_SECONDS=10,   # per webhook attempt to the shop
+        START_WEBHOOK_WORKER=True,    # False: retries wait until worker.run_once() is called
     )
     app.config.update(config)
 
@@ -72,6 +87,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(orders_api.bp)
     app.register_blueprint(export.bp)
     app.register_blueprint(sandbox_api.bp)
+    app.register_blueprint(backoffice.bp)
+    app.register_blueprint(settings_page.bp)
+    app.register_blueprint(publisher.bp)
     faults.init_app(app)
 
 

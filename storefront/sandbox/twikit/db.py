@@ -97,6 +97,46 @@ CREATE TABLE IF NOT EXISTS internal_orders (
     zip_bytes          INTEGER NOT NULL,
     created_at         TEXT NOT NULL
 );
+
+-- Webhooks Twikit sends to the shop (outbound.py): one row per attempt. A
+-- faulty first attempt of a completion webhook gets one retry row, due
+-- WEBHOOK_RETRY_DELAY_SECONDS later; the background worker sends it.
+CREATE TABLE IF NOT EXISTS webhook_deliveries (
+    delivery_id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    event             TEXT NOT NULL CHECK (event IN
+                          ('production-completion', 'order-completion', 'website-publication')),
+    order_identifier  TEXT,               -- NULL for website-publication
+    url               TEXT,               -- NULL when skipped: no URL configured
+    body_json         TEXT NOT NULL,      -- exactly what is (or would have been) POSTed
+    attempt           INTEGER NOT NULL CHECK (attempt IN (1, 2)),
+    retry_of          INTEGER REFERENCES webhook_deliveries (delivery_id),
+    due_at            REAL NOT NULL,      -- unix time when the attempt may be sent
+    leased_until      REAL,               -- while 'sending': the sender's lease ends then (unix time)
+    status            TEXT NOT NULL CHECK (status IN
+                          ('pending', 'sending', 'delivered', 'faulty', 'alarm', 'skipped')),
+    http_status       INTEGER,            -- NULL until an HTTP answer arrives
+    answer_excerpt    TEXT,
+    error             TEXT NOT NULL DEFAULT '',   -- why the attempt counts as faulty; '' otherwise
+    duration_ms       INTEGER,
+    created_at        TEXT NOT NULL,
+    sent_at           TEXT
+);
+CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries (status, due_at);
+-- "Retry once": at most one retry per attempt, even if two senders ever raced.
+CREATE UNIQUE INDEX IF NOT EXISTS webhook_deliveries_one_retry ON webhook_deliveries (retry_of);
+CREATE INDEX IF NOT EXISTS webhook_deliveries_by_order ON webhook_deliveries (order_identifier);
+
+-- What the producer did in the back-office (producer.py), newest last; the
+-- latest action of each kind is the order's current production / shipping state.
+CREATE TABLE IF NOT EXISTS producer_actions (
+    action_id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    order_identifier  TEXT NOT NULL REFERENCES orders (identifier),
+    action            TEXT NOT NULL CHECK (action IN ('production-completion', 'order-completion')),
+    details_json      TEXT NOT NULL,      -- what the producer entered
+    delivery_id       INTEGER NOT NULL REFERENCES webhook_deliveries (delivery_id),
+    created_at        TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS producer_actions_by_order ON producer_actions (order_identifier);
 """
 
 BUSY_TIMEOUT_MS = 5000
