@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,6 +156,12 @@ def csrf_token_from(html: str) -> str:
 STRIPE_WEBHOOK_SECRET = "whsec_test_live_stack"
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def _stripe_sandbox(folder: Path, public_url: str, webhook_url: str | None = None):
     from storefront.sandbox.stripe import create_app as create_stripe_sandbox
 
@@ -180,6 +187,8 @@ class LiveStack:
     shop: LiveServer
     twikit: LiveServer
     stripe: LiveServer
+    mail: LiveServer  # the mail catcher's page; its SMTP side listens on smtp_port
+    smtp_port: int
 
 
 @pytest.fixture(scope="session")
@@ -188,11 +197,24 @@ def live(tmp_path_factory):
     from storefront.catalog.importer import import_catalog_file
     from storefront.sandbox.twikit import create_app as create_twikit_sandbox
 
-    folder = tmp_path_factory.mktemp("live")
-    twikit, stripe, shop = LiveServer(None), LiveServer(None), LiveServer(None)
+    from storefront.sandbox.mail import create_app as create_mail_catcher
+    from storefront.sandbox.mail import start_smtp
 
+    folder = tmp_path_factory.mktemp("live")
+    twikit, stripe, shop, mail = LiveServer(None), LiveServer(None), LiveServer(None), LiveServer(None)
+    smtp_port = free_port()
+    smtp = start_smtp(str(folder / "mail.sqlite3"), "127.0.0.1", smtp_port)
+    mail.build = lambda url: create_mail_catcher({"SANDBOX_DATABASE": str(folder / "mail.sqlite3")})
+
+    # As a merchant configures Twikit's publisher: the shop's four webhook URLs.
+    webhooks = f"{shop.url}/webhooks/twikit/demo-webhook-token"
     twikit.build = lambda url: create_twikit_sandbox({
         "TESTING": True, "SANDBOX_DATABASE": str(folder / "twikit.sqlite3"), "PUBLIC_URL": url,
+        "PAYMENT_VERIFICATION_URL": f"{webhooks}/payment-verification",
+        "PRODUCTION_COMPLETION_URL": f"{webhooks}/production-completion",
+        "ORDER_COMPLETION_URL": f"{webhooks}/order-completion",
+        "WEBSITE_PUBLICATION_URL": f"{webhooks}/website-publication",
+        "WEBHOOK_RETRY_DELAY_SECONDS": 1,
     })
     stripe.build = lambda url: _stripe_sandbox(folder, url, webhook_url=f"{shop.url}/webhooks/stripe")
 
@@ -204,6 +226,8 @@ def live(tmp_path_factory):
             TWIKIT_SCRIPT_ORIGINS=(twikit.url,),
             STRIPE_API_BASE=stripe.url,
             STRIPE_WEBHOOK_SECRET=STRIPE_WEBHOOK_SECRET,
+            SHOP_URL=url,
+            MAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
         ))
         with app.app_context():
             db.create_all()
@@ -211,11 +235,13 @@ def live(tmp_path_factory):
         return app
 
     shop.build = build_shop
-    for server in (twikit, stripe, shop):
+    for server in (twikit, stripe, shop, mail):
         server.start()
-    yield LiveStack(shop=shop, twikit=twikit, stripe=stripe)
+    yield LiveStack(shop=shop, twikit=twikit, stripe=stripe, mail=mail, smtp_port=smtp_port)
     stripe.app.extensions["stripe_sandbox"].worker.stop()
-    for server in (shop, stripe, twikit):
+    twikit.app.extensions["twikit_sandbox_webhook_worker"].stop()
+    smtp.stop()
+    for server in (shop, stripe, twikit, mail):
         server.stop()
 
 

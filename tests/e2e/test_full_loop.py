@@ -1,0 +1,83 @@
+"""The whole loop in Chromium: customise, pay, submit, produce, ship, and tell the customer (spec steps 1-18)."""
+
+import re
+
+import pytest
+import requests
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from storefront.extensions import db
+from storefront.models import Product
+
+from storefront.worker import Worker
+
+from ..twikit_sandbox import TwikitSandbox
+from .test_checkout_browser import add_pendant_to_cart, fill_address, pay
+from .test_customize import open_product
+
+pytestmark = pytest.mark.browser
+
+
+def test_from_customising_to_your_order_has_shipped(page, live):
+    # 1. Customise, save, add to cart.
+    configuration_id = add_pendant_to_cart(page, live)
+    # 2. Pay in the Stripe sandbox.
+    page.get_by_role("link", name="Checkout").click()
+    fill_address(page)
+    page.get_by_role("button", name="Continue to payment").click()
+    pay(page, "4242 4242 4242 4242")
+    expect(page.locator("[data-order-status]")).to_have_text("Paid")
+    identifier = page.locator("[data-order-identifier]").inner_text()
+    status_page = page.url
+
+    # 3. The worker submits; Twikit verifies the payment with the shop while it waits.
+    Worker(live.shop.app).run(once=True)
+    [call] = TwikitSandbox(live.twikit.url).verification_calls(identifier)
+    assert call["request"] == {"configurationIds": [int(configuration_id)], "identifier": identifier}
+    page.reload()
+    expect(page.locator("[data-order-status]")).to_have_text("Submitted for production")
+
+    # 4. The producer marks production complete, then ready, in the sandbox's back-office.
+    producer = page.context.new_page()
+    producer.goto(f"{live.twikit.url}/orders/{identifier}")
+    producer.get_by_label("Tracking / production URL").fill("https://producer.example/jobs/77")
+    producer.get_by_role("button", name="Mark production complete").click()
+    expect(producer.get_by_text("production-completion").first).to_be_visible()
+    page.reload()
+    expect(page.locator("[data-order-status]")).to_have_text("Produced")
+    producer.get_by_label("Tracking URL").fill("https://track.example/1Z999AA10123456784")
+    producer.get_by_label("Tracking ID").fill("1Z999AA10123456784")
+    producer.get_by_role("button", name="Mark ready / shipped").click()
+    expect(producer.get_by_text("order-completion").first).to_be_visible()
+
+    # 5. The customer's order status page shows "Shipped" with the tracking ID.
+    page.goto(status_page)
+    expect(page.locator("[data-order-status]")).to_have_text("Shipped")
+    expect(page.locator("[data-tracking-id]")).to_have_text("1Z999AA10123456784")
+    expect(page.locator("[data-tracking-url]")).to_have_attribute("href", "https://track.example/1Z999AA10123456784")
+
+    # 6. The worker sends the shipping e-mail; it is in the catcher.
+    Worker(live.shop.app).run(once=True)
+    messages = requests.get(f"{live.mail.url}/api/messages", timeout=10).json()["messages"]
+    [mail] = [m for m in messages if identifier in m["subject"]]
+    assert mail["subject"] == f"Your order {identifier} has shipped"
+    assert "ada@example.com" in mail["to"]
+    page.goto(f"{live.mail.url}/")
+    expect(page.get_by_text(f"Your order {identifier} has shipped")).to_be_visible()
+
+
+def test_a_publish_in_the_sandbox_makes_the_product_page_load_the_new_script(page, live):
+    answer = requests.post(f"{live.twikit.url}/api/sandbox/publish", timeout=30).json()
+    new_script = answer["scriptUrl"]
+    assert re.search(r"/plugin/v\d+/twikit\.js$", new_script) and not new_script.endswith("/v1/twikit.js")
+    open_product(page, live)
+    expect(page.locator("[data-twikit-product]")).to_have_attribute("data-twikit-script-url", new_script)
+    assert page.evaluate("window.twikit.version") == answer["version"]
+    expect(page.get_by_role("button", name="Add to cart")).to_be_enabled()
+    # The new product key became a draft for the merchant to price and publish: not on sale yet.
+    with live.shop.app.app_context():
+        draft = db.session.scalar(select(Product).where(Product.key == "wave-vase"))
+        assert draft is not None and draft.published is False and draft.variants == []
+    page.goto(live.shop.url + "/")
+    expect(page.get_by_role("link", name=re.compile("Wave", re.I))).to_have_count(0)
