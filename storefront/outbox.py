@@ -112,16 +112,6 @@ def backoff_delay(attempt: int, base_seconds: float) -> timedelta:
     return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
 
 
-def release(job: OutboxJob) -> None:
-    """Give a claimed job back untouched (a clean shutdown before it ran)."""
-    db.session.execute(
-        update(OutboxJob).where(OutboxJob.id == job.id, OutboxJob.lease_token == job.lease_token)
-        .values(state="pending", lease_until=None, lease_token=None, attempts=OutboxJob.attempts - 1)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-
-
 def _finish(job: OutboxJob, state: str, error: str | None) -> None:
     job.state, job.last_error = state, error[:2000] if error else None
     job.lease_until = job.lease_token = None

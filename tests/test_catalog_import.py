@@ -9,6 +9,8 @@ from storefront.catalog.importer import CatalogError, import_catalog_file
 from storefront.extensions import db
 from storefront.models import Product, Variant
 
+from .conftest import DEMO_CATALOG
+
 
 def write(tmp_path, products, name="catalog.json"):
     path = tmp_path / name
@@ -132,3 +134,13 @@ def test_the_demo_catalog_matches_the_sandbox_products(app, runner):
     with app.app_context():
         keys = set(db.session.scalars(select(Product.key)))
     assert keys == {"diamond-letter-jewel", "name-keyring", "geo-lamp"}
+
+
+def test_the_demo_catalog_sells_exactly_the_sandbox_plugins_variations():
+    """Every SKU the v1 plugin can report has a price in the demo catalog, and nothing more."""
+    from storefront.sandbox.twikit.products import V1_PRODUCTS
+
+    catalog = json.loads(DEMO_CATALOG.read_text())
+    ours = {p["key"]: {v["sku"] for v in p["variants"]} for p in catalog["products"]}
+    theirs = {p["key"]: {o["sku"] for o in p["variations"]["options"].values()} for p in V1_PRODUCTS}
+    assert ours == theirs

@@ -296,3 +296,35 @@ def _make_due(app, identifier):
 def _spec_address():
     return {"firstName": "Eve", "lastName": "Other", "email": "eve@example.com", "addressLine1": "Elsewhere 1",
             "zip": "2000", "city": "Antwerp", "countryIso": "BE"}
+
+
+def test_export_production_file_returns_the_zip_with_a_printable_mesh(twikit):
+    import io
+    import zipfile
+
+    configuration_id = twikit.save_configuration("Z")
+    client = TwikitClient(f"{twikit.url}/api/v1", "sandbox-integration", "demo-payload-secret")
+    archive = zipfile.ZipFile(io.BytesIO(client.export_production_file(configuration_id, 2, {"orderReference": "x"})))
+    names = archive.namelist()
+    assert "configuration.json" in names
+    [stl] = [name for name in names if name.endswith(".stl")]
+    mesh = archive.read(stl)
+    triangles = int.from_bytes(mesh[80:84], "little")
+    assert triangles > 0 and len(mesh) == 84 + 50 * triangles  # a valid binary STL
+    assert json.loads(archive.read("configuration.json"))["configurationId"] == configuration_id
+
+
+def test_the_payload_secret_is_never_logged(shop, twikit, live, caplog):
+    secret = "a-secret-that-must-not-leak"
+    twikit.settings(PAYLOAD_SECRET=secret)
+    try:
+        identifier = paid_order(shop, [twikit.save_configuration()])
+        with caplog.at_level("DEBUG"):
+            run_worker(worker_app(live, TWIKIT_PAYLOAD_SECRET=secret))
+        assert order_state(shop, identifier)[0] == "submitted"  # the secret was used...
+        assert secret not in caplog.text  # ...and never written down
+        with shop.app_context():
+            order = db.session.scalar(select(Order).where(Order.identifier == identifier))
+            assert all(secret not in json.dumps(event.details) for event in order.events)
+    finally:
+        twikit.settings(PAYLOAD_SECRET="demo-payload-secret")
