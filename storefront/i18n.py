@@ -52,6 +52,36 @@ _NL = {
     "Page not found": "Pagina niet gevonden",
     "Back to the shop": "Terug naar de winkel",
     "Variant": "Variant",
+    "Checkout": "Afrekenen",
+    "Billing address": "Factuuradres",
+    "Delivery address": "Leveringsadres",
+    "Continue to payment": "Verder naar betalen",
+    "Please correct the fields marked below.": "Verbeter de gemarkeerde velden hieronder.",
+    "optional": "optioneel",
+    "Order": "Bestelling",
+    "Your order": "Je bestelling",
+    "Thank you!": "Bedankt!",
+    "Progress": "Voortgang",
+    "done": "klaar",
+    "Awaiting payment": "Wacht op betaling",
+    "Paid": "Betaald",
+    "Payment failed": "Betaling mislukt",
+    "Checkout expired": "Afrekenen verlopen",
+    "Cancelled": "Geannuleerd",
+    "Submitted for production": "In productie gegeven",
+    "Produced": "Geproduceerd",
+    "Shipped": "Verzonden",
+    "Being reviewed by our team": "Wordt nagekeken door ons team",
+    "Tracking number": "Trackingnummer",
+    "Track your parcel": "Volg je pakket",
+    "We are waiting for the payment to be confirmed. This page updates when you reload it.":
+        "We wachten op de bevestiging van je betaling. Herlaad deze pagina om de stand te zien.",
+    "Your payment is confirmed. We will e-mail you when your order ships.":
+        "Je betaling is bevestigd. We mailen je zodra je bestelling verzonden is.",
+    "Your order is on its way. We sent you an e-mail with the tracking details.":
+        "Je bestelling is onderweg. We stuurden je een e-mail met de trackinggegevens.",
+    "Keep this page's link: it always shows your order's latest status.":
+        "Bewaar de link naar deze pagina: ze toont altijd de laatste stand van je bestelling.",
 }
 TRANSLATIONS = {"en": {}, "nl": _NL}
 
