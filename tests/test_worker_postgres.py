@@ -63,5 +63,6 @@ def test_three_workers_submit_300_orders_exactly_once(make_postgres_database, tw
     with shop.app_context():
         assert db.session.scalar(select(func.count()).select_from(Order).where(Order.status == "submitted")) == ORDERS
         assert db.session.execute(select(OutboxJob.state, OutboxJob.attempts).distinct()).all() == [("done", 1)]
+        db.session.remove()  # give the connection back before closing the pool, or it leaks
         db.engine.dispose()
     print(f"jobs per worker: {jobs_per_worker}")
