@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,7 @@ from sqlalchemy.engine import make_url
 from storefront import create_app
 from storefront.extensions import db
 
-from .servers import LiveServer
+from .servers import LiveServer, free_port
 
 pytest_plugins = ["tests.browser"]
 
@@ -156,12 +155,6 @@ def csrf_token_from(html: str) -> str:
 STRIPE_WEBHOOK_SECRET = "whsec_test_live_stack"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _stripe_sandbox(folder: Path, public_url: str, webhook_url: str | None = None):
     from storefront.sandbox.stripe import create_app as create_stripe_sandbox
 
@@ -253,3 +246,16 @@ def live_shop(live):
 @pytest.fixture(scope="session")
 def live_twikit(live):
     return live.twikit
+
+
+@pytest.fixture
+def mail_catcher(tmp_path):
+    """The mail catcher's SMTP side on a free port, with its own database: (port, its web app's test client)."""
+    from storefront.sandbox.mail import create_app as create_catcher
+    from storefront.sandbox.mail import start_smtp
+
+    database = str(tmp_path / "caught.sqlite3")
+    port = free_port()
+    controller = start_smtp(database, "127.0.0.1", port)
+    yield port, create_catcher({"SANDBOX_DATABASE": database, "TESTING": True}).test_client()
+    controller.stop()

@@ -6,6 +6,7 @@ own public URL (the sandboxes build absolute preview and payment URLs) gets it.
 
 from __future__ import annotations
 
+import socket
 import threading
 from typing import Callable
 
@@ -35,3 +36,10 @@ class LiveServer:
         self._server.server_close()
         if self._thread:
             self._thread.join(timeout=10)
+
+
+def free_port() -> int:
+    """A loopback TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -1,7 +1,6 @@
 """The shipping e-mail: written by the worker through real SMTP (the mail catcher), or kept locally."""
 
 import logging
-import socket
 from datetime import timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -12,27 +11,10 @@ from sqlalchemy import select
 from storefront.extensions import db
 from storefront.mail import MailError, SmtpServer, parse_mail_url
 from storefront.models import OutboxJob
-from storefront.sandbox.mail import create_app as create_catcher
-from storefront.sandbox.mail import start_smtp
 from storefront.worker import Worker
 
+from .servers import free_port
 from .twikit_orders import make_order, order_of, shipping_report, snapshot, url
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def catcher(tmp_path):
-    """The mail catcher's SMTP side on a free port; yields (port, its web app's test client)."""
-    database = str(tmp_path / "caught.sqlite3")
-    port = free_port()
-    controller = start_smtp(database, "127.0.0.1", port)
-    yield port, create_catcher({"SANDBOX_DATABASE": database, "TESTING": True}).test_client()
-    controller.stop()
 
 
 def ship(app, client) -> str:
@@ -74,8 +56,8 @@ def test_without_mail_url_the_mail_is_written_to_the_instance_folder(app, client
     assert snapshot(app, identifier)[8][-1][2] == "Shipping e-mail sent to ada@example.com"
 
 
-def test_with_mail_url_the_mail_goes_through_smtp(app, client, catcher):
-    port, catcher_client = catcher
+def test_with_mail_url_the_mail_goes_through_smtp(app, client, mail_catcher):
+    port, catcher_client = mail_catcher
     app.config["MAIL_URL"] = f"smtp://shop%40example.com:p%40ss@127.0.0.1:{port}"  # logs in, as with a provider
     identifier = ship(app, client)
     Worker(app).run(once=True)

@@ -2,7 +2,6 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -10,18 +9,14 @@ from pathlib import Path
 
 import requests
 
+from .servers import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def procfile() -> dict[str, str]:
     lines = (ROOT / "Procfile").read_text().splitlines()
     return dict(line.split(": ", 1) for line in lines if line.strip())
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def platform_env(tmp_path) -> dict[str, str]:
@@ -45,7 +40,7 @@ def test_release_web_and_worker_start_as_written(tmp_path):
 
     web, worker = start(processes["web"], env), start(processes["worker"], env)
     try:
-        deadline, health = time.monotonic() + 30, None
+        deadline, health = time.monotonic() + 60, None
         while time.monotonic() < deadline:
             try:
                 health = requests.get(f"http://127.0.0.1:{env['PORT']}/healthz", timeout=10)

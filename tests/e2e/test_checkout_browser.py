@@ -34,6 +34,13 @@ def fill_address(page):
     billing.get_by_label("Country").select_option("BE")
 
 
+def continue_to_payment(page):
+    """From the cart: check out with a valid address, and land on Stripe's hosted page."""
+    page.get_by_role("link", name="Checkout").click()
+    fill_address(page)
+    page.get_by_role("button", name="Continue to payment").click()
+
+
 def pay(page, card):
     page.get_by_label("Card number").fill(card)
     page.get_by_label("Expiry (MM/YY)").fill("12/34")
@@ -84,9 +91,7 @@ def wait_for_stripe_event(page, live, identifier, timeout_ms=10_000):
 
 def test_a_declined_card_leaves_the_order_unpaid_and_the_cart_intact(page, live):
     configuration_id = add_pendant_to_cart(page, live)
-    page.get_by_role("link", name="Checkout").click()
-    fill_address(page)
-    page.get_by_role("button", name="Continue to payment").click()
+    continue_to_payment(page)
     pay(page, "4000 0000 0000 0002")
     expect(page.get_by_role("alert")).to_have_text("Your card was declined.")
     page.get_by_role("link", name="← Back").click()
@@ -116,9 +121,7 @@ def test_from_product_to_submitted_for_production(page, live):
     twikit = TwikitSandbox(live.twikit.url)
     twikit.settings(PAYMENT_VERIFICATION_URL=f"{live.shop.url}/webhooks/twikit/demo-webhook-token/payment-verification")
     configuration_id = add_pendant_to_cart(page, live)
-    page.get_by_role("link", name="Checkout").click()
-    fill_address(page)
-    page.get_by_role("button", name="Continue to payment").click()
+    continue_to_payment(page)
     pay(page, "4242 4242 4242 4242")
     expect(page.locator("[data-order-status]")).to_have_text("Paid")
     identifier = page.locator("[data-order-identifier]").inner_text()

@@ -13,7 +13,7 @@ from storefront.models import Product
 from storefront.worker import Worker
 
 from ..twikit_sandbox import TwikitSandbox
-from .test_checkout_browser import add_pendant_to_cart, fill_address, pay
+from .test_checkout_browser import add_pendant_to_cart, continue_to_payment, pay
 from .test_customize import open_product
 
 pytestmark = pytest.mark.browser
@@ -23,9 +23,7 @@ def test_from_customising_to_your_order_has_shipped(page, live):
     # 1. Customise, save, add to cart.
     configuration_id = add_pendant_to_cart(page, live)
     # 2. Pay in the Stripe sandbox.
-    page.get_by_role("link", name="Checkout").click()
-    fill_address(page)
-    page.get_by_role("button", name="Continue to payment").click()
+    continue_to_payment(page)
     pay(page, "4242 4242 4242 4242")
     expect(page.locator("[data-order-status]")).to_have_text("Paid")
     identifier = page.locator("[data-order-identifier]").inner_text()

@@ -2,7 +2,6 @@
 
 import ast
 import smtplib
-import socket
 import subprocess
 import sys
 import time
@@ -12,25 +11,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from storefront.sandbox.mail import create_app, start_smtp
+from storefront.sandbox.mail import create_app
+
+from tests.servers import free_port
 
 PACKAGE = Path(__file__).resolve().parents[2] / "storefront" / "sandbox" / "mail"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def catcher(tmp_path):
-    """(SMTP port, web client) of a catcher with its own database."""
-    database = str(tmp_path / "caught.sqlite3")
-    port = free_port()
-    controller = start_smtp(database, "127.0.0.1", port)
-    yield port, create_app({"SANDBOX_DATABASE": database, "TESTING": True}).test_client()
-    controller.stop()
 
 
 def message(subject="Your order has shipped", html="<p>Track it <a href='https://t.example/1'>here</a></p>"):
@@ -41,8 +26,8 @@ def message(subject="Your order has shipped", html="<p>Track it <a href='https:/
     return mail
 
 
-def test_a_mail_sent_over_smtp_is_caught_and_listed(catcher):
-    port, web = catcher
+def test_a_mail_sent_over_smtp_is_caught_and_listed(mail_catcher):
+    port, web = mail_catcher
     with smtplib.SMTP("127.0.0.1", port, timeout=5) as smtp:
         smtp.login("any-user", "any-password")  # like a provider's MAIL_URL; every login is accepted
         smtp.send_message(message())
@@ -54,8 +39,8 @@ def test_a_mail_sent_over_smtp_is_caught_and_listed(catcher):
     assert "Your order has shipped" in page and f'href="/messages/{caught["id"]}"' in page
 
 
-def test_the_message_page_shows_html_without_running_it(catcher):
-    port, web = catcher
+def test_the_message_page_shows_html_without_running_it(mail_catcher):
+    port, web = mail_catcher
     with smtplib.SMTP("127.0.0.1", port, timeout=5) as smtp:
         smtp.send_message(message(html="<script>alert(1)</script><p>Hi</p>"))
     page = web.get("/messages/1")
@@ -67,8 +52,8 @@ def test_the_message_page_shows_html_without_running_it(catcher):
     assert web.get("/messages/2").status_code == 404
 
 
-def test_mails_are_listed_newest_first(catcher):
-    port, web = catcher
+def test_mails_are_listed_newest_first(mail_catcher):
+    port, web = mail_catcher
     with smtplib.SMTP("127.0.0.1", port, timeout=5) as smtp:
         for subject in ("first", "second"):
             smtp.send_message(message(subject=subject))

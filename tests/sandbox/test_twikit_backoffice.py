@@ -9,7 +9,6 @@ import base64
 import hashlib
 import io
 import json
-import socket
 import sqlite3
 import struct
 import threading
@@ -25,7 +24,7 @@ from flask import Flask, jsonify, request
 from playwright.sync_api import expect
 
 from storefront.sandbox.twikit import create_app, outbound
-from tests.servers import LiveServer
+from tests.servers import LiveServer, free_port
 
 SECRET = "demo-payload-secret"
 RETRY_DELAY = 0.5
@@ -219,12 +218,6 @@ def settled(sandbox: Sandbox, count: int) -> list[dict] | None:
     if len(deliveries) == count and all(d["status"] not in ("pending", "sending") for d in deliveries):
         return deliveries
     return None
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # ---------------------------------------------------------------- settings page
