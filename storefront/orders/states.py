@@ -70,10 +70,6 @@ class TransitionLost(RuntimeError):
     """Another process changed the order's status first; this change was not made."""
 
 
-def can_transition(current: str, new: str) -> bool:
-    return Status(new) in TRANSITIONS[Status(current)]
-
-
 def transition(order: Order, new: Status, *, source: str, message: str = "",
                details: dict[str, Any] | None = None, **changes: Any) -> None:
     """Move ``order`` to ``new`` and log it, within the caller's transaction.
