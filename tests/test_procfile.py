@@ -26,9 +26,10 @@ def platform_env(tmp_path) -> dict[str, str]:
             "WEB_CONCURRENCY": "1"}
 
 
-def start(command: str, env) -> subprocess.Popen:
-    return subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=ROOT, env=env, start_new_session=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+def start(command: str, env, log: Path) -> subprocess.Popen:
+    with log.open("w") as output:  # a file, not a pipe: we read it while the process runs
+        return subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=ROOT, env=env, start_new_session=True,
+                                stdout=output, stderr=subprocess.STDOUT)
 
 
 def test_release_web_and_worker_start_as_written(tmp_path):
@@ -38,7 +39,8 @@ def test_release_web_and_worker_start_as_written(tmp_path):
                              text=True, timeout=120)
     assert release.returncode == 0, release.stdout + release.stderr
 
-    web, worker = start(processes["web"], env), start(processes["worker"], env)
+    web_log, worker_log = tmp_path / "web.log", tmp_path / "worker.log"
+    web, worker = start(processes["web"], env, web_log), start(processes["worker"], env, worker_log)
     try:
         deadline, health = time.monotonic() + 60, None
         while time.monotonic() < deadline:
@@ -49,12 +51,13 @@ def test_release_web_and_worker_start_as_written(tmp_path):
                 assert web.poll() is None, "gunicorn exited while starting"
                 time.sleep(0.2)
         assert health is not None and health.json() == {"status": "ok", "database": "ok"}
-        assert worker.poll() is None, "the worker exited while starting"
+        # SIGTERM before the worker has even started would just end it; wait until it is working.
+        while "worker: started" not in worker_log.read_text():
+            assert worker.poll() is None and time.monotonic() < deadline, worker_log.read_text()
+            time.sleep(0.2)
     finally:
         for process in (web, worker):
             os.killpg(process.pid, signal.SIGTERM)  # what a dyno restart sends
-    web_output, _ = web.communicate(timeout=30)
-    worker_output, _ = worker.communicate(timeout=30)
-    assert web.returncode == 0, web_output
-    assert worker.returncode == 0, worker_output
-    assert "worker: stopped" in worker_output
+    assert web.wait(timeout=30) == 0, web_log.read_text()
+    assert worker.wait(timeout=30) == 0, worker_log.read_text()
+    assert "worker: stopped" in worker_log.read_text()
