@@ -137,3 +137,9 @@ def test_price_change_in_the_catalog_reaches_the_line_on_update(app, client, dem
     token = csrf_token_from(client.get("/cart").get_data(as_text=True))
     client.post(f"/cart/lines/{line_id}/quantity", data={"csrf_token": token, "quantity": "2"})
     assert lines(app)[0][3] == 5500
+
+
+def test_a_preview_url_that_browsers_could_read_as_another_host_is_refused(app, client, demo_catalog):
+    response = add(client, preview_url="http://127.0.0.1:5001\\@evil.example/previews/1.png")
+    assert response.status_code == 400 and "does not come from Twikit" in response.get_data(as_text=True)
+    assert lines(app) == []

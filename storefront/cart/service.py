@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from urllib.parse import urlsplit
 
 from flask import current_app, session
 from sqlalchemy import func, select
 
-from ..config import ConfigError, origin_of
 from ..extensions import db
 from ..models import Cart, CartLine, Product
+from ..twikit.script import is_from_origins
 from .forms import MAX_QUANTITY
 
 SESSION_KEY = "cart"
@@ -55,12 +54,7 @@ def parse_configuration_id(raw: str) -> int:
 
 def check_preview_url(url: str) -> str:
     """Accept a preview image URL only if it is http(s) from an allowed Twikit preview origin."""
-    parts = urlsplit(url)
-    try:
-        allowed = origin_of(url) in current_app.config["TWIKIT_PREVIEW_ORIGINS"]
-    except ConfigError:
-        allowed = False
-    if not allowed or parts.username or parts.password or len(url) > 2048:
+    if len(url) > 2048 or not is_from_origins(url, current_app.config["TWIKIT_PREVIEW_ORIGINS"]):
         raise CartError("The design's preview image does not come from Twikit.")
     return url
 

@@ -9,6 +9,8 @@ copy the URL from the publisher by hand instead of using the webhook.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import current_app
 from sqlalchemy import select
 
@@ -17,12 +19,25 @@ from ..extensions import db
 from ..models import ScriptVersion
 
 
-def is_allowed_script_url(url: str) -> bool:
-    """True when the URL is http(s) from one of the allowed Twikit script origins."""
-    try:
-        return origin_of(url) in current_app.config["TWIKIT_SCRIPT_ORIGINS"]
-    except ConfigError:
+def is_from_origins(url: str, origins: tuple[str, ...]) -> bool:
+    """True when the URL is a plain http(s) URL on one of ``origins``.
+
+    Plain: no user info, backslash or surrounding space. Python and browsers
+    split ``https://a\\@b/`` differently, so such a URL could pass this check
+    for one host and be loaded from another.
+    """
+    if url != url.strip() or "\\" in url:
         return False
+    try:
+        parts, origin = urlsplit(url), origin_of(url)
+    except (ConfigError, ValueError):
+        return False
+    return origin in origins and "@" not in parts.netloc
+
+
+def is_allowed_script_url(url: str) -> bool:
+    """True when the URL is a plain http(s) URL from one of the allowed Twikit script origins."""
+    return is_from_origins(url, current_app.config["TWIKIT_SCRIPT_ORIGINS"])
 
 
 def current_script_url() -> str:
