@@ -35,7 +35,7 @@ from storefront import create_app  # noqa: E402
 from storefront.extensions import db  # noqa: E402
 from storefront.models import Order, OrderLine, OutboxJob, utcnow  # noqa: E402
 from storefront.outbox import SUBMIT_ORDER_JOB  # noqa: E402
-from storefront.sandbox.twikit import create_app as create_twikit_sandbox  # noqa: E402
+from sandboxes.twikit import create_app as create_twikit_sandbox  # noqa: E402
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 17
 ADDRESS = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com", "address_line1": "Main 1",

@@ -18,7 +18,10 @@ from .config import load_config
 
 __version__ = "0.1.0"
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+# templates/, static/ and migrations/ sit beside the package in a checkout (the
+# layout a Heroku-style platform runs), and inside it in an installed wheel.
+SITE_DIR = PACKAGE_DIR if (PACKAGE_DIR / "templates").is_dir() else PACKAGE_DIR.parent
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -26,10 +29,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     config = dict(config or {})
     app = Flask(
         __name__,
-        instance_path=config.pop("INSTANCE_PATH", None) or str(PROJECT_ROOT / "instance"),
+        # Unset: Flask's default, instance/ beside the package in a checkout.
+        instance_path=config.pop("INSTANCE_PATH", None),
         instance_relative_config=True,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(SITE_DIR / "templates"),
+        static_folder=str(SITE_DIR / "static"),
     )
     configure(app, config)
     register_extensions(app)
@@ -64,7 +68,7 @@ def register_extensions(app: Flask) -> None:
     from .database import configure_sqlite, render_migration_item
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_item=render_migration_item)
+    migrate.init_app(app, db, directory=str(SITE_DIR / "migrations"), render_item=render_migration_item)
     csrf.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
@@ -106,7 +110,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from .cli import catalog_cli, demo_command, worker_command
+    from .cli import catalog_cli, worker_command
 
-    for command in (catalog_cli, demo_command, worker_command):
+    for command in (catalog_cli, worker_command):
         app.cli.add_command(command)

@@ -1,4 +1,8 @@
-"""Command-line tools: ``flask --app storefront catalog import FILE`` and ``... demo``."""
+"""Command-line tools: ``flask --app storefront catalog import FILE`` and ``... worker``.
+
+The demo (the shop beside its vendor stand-ins) is started by ``python -m sandboxes.demo``,
+outside the shop.
+"""
 
 from __future__ import annotations
 
@@ -27,16 +31,6 @@ def import_command(path: Path | None, demo: bool) -> None:
     except CatalogError as error:
         raise click.ClickException(f"nothing imported: {error}") from None
     click.echo(f"Catalog imported: {result}.")
-
-
-@click.command("demo")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int, help="The shop's port; sandboxes use the next two.")
-def demo_command(host: str, port: int) -> None:
-    """Run the shop with the Twikit and Stripe sandboxes side by side (demo mode)."""
-    from .demo import run_demo
-
-    run_demo(current_app, host, port)
 
 
 @click.command("worker")

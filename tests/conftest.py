@@ -156,7 +156,7 @@ STRIPE_WEBHOOK_SECRET = "whsec_test_live_stack"
 
 
 def _stripe_sandbox(folder: Path, public_url: str, webhook_url: str | None = None):
-    from storefront.sandbox.stripe import create_app as create_stripe_sandbox
+    from sandboxes.stripe import create_app as create_stripe_sandbox
 
     return create_stripe_sandbox({
         "TESTING": True, "SANDBOX_DATABASE": str(folder / "stripe.sqlite3"), "PUBLIC_URL": public_url,
@@ -188,10 +188,10 @@ class LiveStack:
 def live(tmp_path_factory):
     """The shop and both sandboxes on real ports, wired to each other as in the demo."""
     from storefront.catalog.importer import import_catalog_file
-    from storefront.sandbox.twikit import create_app as create_twikit_sandbox
+    from sandboxes.twikit import create_app as create_twikit_sandbox
 
-    from storefront.sandbox.mail import create_app as create_mail_catcher
-    from storefront.sandbox.mail import start_smtp
+    from sandboxes.mail import create_app as create_mail_catcher
+    from sandboxes.mail import start_smtp
 
     folder = tmp_path_factory.mktemp("live")
     twikit, stripe, shop, mail = LiveServer(None), LiveServer(None), LiveServer(None), LiveServer(None)
@@ -251,8 +251,8 @@ def live_twikit(live):
 @pytest.fixture
 def mail_catcher(tmp_path):
     """The mail catcher's SMTP side on a free port, with its own database: (port, its web app's test client)."""
-    from storefront.sandbox.mail import create_app as create_catcher
-    from storefront.sandbox.mail import start_smtp
+    from sandboxes.mail import create_app as create_catcher
+    from sandboxes.mail import start_smtp
 
     database = str(tmp_path / "caught.sqlite3")
     port = free_port()

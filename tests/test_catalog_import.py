@@ -138,7 +138,7 @@ def test_the_demo_catalog_matches_the_sandbox_products(app, runner):
 
 def test_the_demo_catalog_sells_exactly_the_sandbox_plugins_variations():
     """Every SKU the v1 plugin can report has a price in the demo catalog, and nothing more."""
-    from storefront.sandbox.twikit.products import V1_PRODUCTS
+    from sandboxes.twikit.products import V1_PRODUCTS
 
     catalog = json.loads(DEMO_CATALOG.read_text())
     ours = {p["key"]: {v["sku"] for v in p["variants"]} for p in catalog["products"]}

@@ -30,7 +30,7 @@ ORDERS, WORKERS = 300, 3
 
 @pytest.fixture
 def twikit(tmp_path):
-    from storefront.sandbox.twikit import create_app as create_twikit_sandbox
+    from sandboxes.twikit import create_app as create_twikit_sandbox
 
     server = LiveServer(lambda url: create_twikit_sandbox({
         "SANDBOX_DATABASE": str(tmp_path / "twikit.sqlite3"), "PUBLIC_URL": url}))

@@ -23,7 +23,7 @@ import requests
 from flask import Flask, jsonify, request
 from playwright.sync_api import expect
 
-from storefront.sandbox.twikit import create_app, outbound
+from sandboxes.twikit import create_app, outbound
 from tests.servers import LiveServer, free_port
 
 SECRET = "demo-payload-secret"
@@ -584,7 +584,7 @@ def test_the_sandbox_imports_nothing_of_the_shop():
             if isinstance(node, ast.ImportFrom) and node.level == 0:
                 names = [node.module or ""]
             for name in names:
-                assert not name.startswith("storefront") or name.startswith("storefront.sandbox.twikit"), \
+                assert not name.startswith("storefront") or name.startswith("sandboxes.twikit"), \
                     f"{path.name} imports {name}"
 
 

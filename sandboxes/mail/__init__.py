@@ -10,7 +10,7 @@ over the wire, and imports nothing from it.
 * ``GET /messages/<id>/raw`` the message source
 * ``GET /api/messages``     the same as JSON, for tests
 
-Run it with ``python -m storefront.sandbox.mail --smtp-port 5025 --http-port 5003``.
+Run it with ``python -m sandboxes.mail --smtp-port 5025 --http-port 5003``.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from storefront.sandbox.twikit import create_app
+from sandboxes.twikit import create_app
 
 
 # A minimal shop page: includes the plugin script and records every callback.

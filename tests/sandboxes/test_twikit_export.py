@@ -10,8 +10,8 @@ from collections import Counter
 
 import pytest
 
-from storefront.sandbox.twikit import configurations, meshes, products
-from storefront.sandbox.twikit.parameters import validate_parameters, variation_for
+from sandboxes.twikit import configurations, meshes, products
+from sandboxes.twikit.parameters import validate_parameters, variation_for
 
 SECRET = "demo-payload-secret"
 EXPORT_URL = "/api/v1/configuration/sandbox-integration/export"

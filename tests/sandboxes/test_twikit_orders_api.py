@@ -9,9 +9,9 @@ import pytest
 import requests
 from flask import Flask, jsonify, request
 
-from storefront.sandbox.twikit import configurations, create_app, orders, products, settings
-from storefront.sandbox.twikit.parameters import validate_parameters, variation_for
-from storefront.sandbox.twikit.verification import FAULTY, REFUSED, VERIFIED, judge
+from sandboxes.twikit import configurations, create_app, orders, products, settings
+from sandboxes.twikit.parameters import validate_parameters, variation_for
+from sandboxes.twikit.verification import FAULTY, REFUSED, VERIFIED, judge
 from tests.servers import LiveServer
 
 SECRET = "demo-payload-secret"

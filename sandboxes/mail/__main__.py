@@ -1,4 +1,4 @@
-"""Run the mail catcher: ``python -m storefront.sandbox.mail --smtp-port 5025 --http-port 5003``."""
+"""Run the mail catcher: ``python -m sandboxes.mail --smtp-port 5025 --http-port 5003``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from . import create_app, start_smtp
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m storefront.sandbox.mail",
+    parser = argparse.ArgumentParser(prog="python -m sandboxes.mail",
                                      description="Local SMTP server that keeps every mail, and a page to read them.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--smtp-port", type=int, default=5025)

@@ -1,4 +1,4 @@
-"""Run the Twikit sandbox on its own: ``python -m storefront.sandbox.twikit --port 5001``."""
+"""Run the Twikit sandbox on its own: ``python -m sandboxes.twikit --port 5001``."""
 
 import argparse
 
@@ -8,7 +8,7 @@ from . import create_app
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m storefront.sandbox.twikit",
+    parser = argparse.ArgumentParser(prog="python -m sandboxes.twikit",
                                      description="Run the Twikit sandbox (offline stand-in for Twikit).")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5001)

@@ -1,4 +1,4 @@
-"""Run the sandbox: ``python -m storefront.sandbox.stripe --port 5002 ...``."""
+"""Run the sandbox: ``python -m sandboxes.stripe --port 5002 ...``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from . import create_app
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m storefront.sandbox.stripe",
+        prog="python -m sandboxes.stripe",
         description="Stripe Checkout sandbox (no real money).")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5002)

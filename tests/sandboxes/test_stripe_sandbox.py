@@ -22,8 +22,8 @@ import stripe
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from storefront.sandbox.stripe import create_app, signing
-from storefront.sandbox.stripe.params import decode
+from sandboxes.stripe import create_app, signing
+from sandboxes.stripe.params import decode
 
 pytestmark = pytest.mark.live
 
@@ -469,7 +469,7 @@ def test_command_line_starts_a_threaded_server(tmp_path):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     process = subprocess.Popen(
-        [sys.executable, "-m", "storefront.sandbox.stripe", "--host", "127.0.0.1",
+        [sys.executable, "-m", "sandboxes.stripe", "--host", "127.0.0.1",
          "--port", str(port), "--database", str(tmp_path / "cli.sqlite3"),
          "--webhook-url", "http://127.0.0.1:9/hook", "--webhook-secret", SECRET],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -10,9 +10,7 @@ import sqlite3
 from contextlib import contextmanager
 from typing import Iterator
 
-from flask import g
-
-from . import state
+from flask import current_app, g
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -116,7 +114,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 def get_db() -> sqlite3.Connection:
     """The current request's connection, opened on first use."""
     if "sandbox_db" not in g:
-        g.sandbox_db = connect(state.current().settings.database)
+        g.sandbox_db = connect(current_app.config["SANDBOX_DATABASE"])
     return g.sandbox_db
 
 

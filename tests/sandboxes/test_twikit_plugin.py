@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 import requests
 
-from storefront.sandbox.twikit import products, versions
+from sandboxes.twikit import products, versions
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 TINY_PNG = PNG_SIGNATURE + b"\x00\x00\x00\rIHDR" + b"\x00" * 17  # the sandbox checks only the signature

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from storefront.sandbox.mail import create_app
+from sandboxes.mail import create_app
 
 from tests.servers import free_port
 
@@ -72,7 +72,7 @@ def test_the_catcher_imports_nothing_from_the_shop():
 
 def test_the_command_line_starts_both_sides(tmp_path):
     smtp_port, http_port = free_port(), free_port()
-    process = subprocess.Popen([sys.executable, "-m", "storefront.sandbox.mail", "--smtp-port", str(smtp_port),
+    process = subprocess.Popen([sys.executable, "-m", "sandboxes.mail", "--smtp-port", str(smtp_port),
                                 "--http-port", str(http_port), "--database", str(tmp_path / "cli.sqlite3")],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
