@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from storefront import create_app  # noqa: E402
 from storefront.extensions import db  # noqa: E402
 from storefront.models import Order, OrderLine, OutboxJob, utcnow  # noqa: E402
-from storefront.outbox import SUBMIT_ORDER_JOB  # noqa: E402
+from storefront.outbox import JobKind, enqueue  # noqa: E402
 from sandboxes.twikit import create_app as create_twikit_sandbox  # noqa: E402
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 17
@@ -76,7 +76,7 @@ def prepare(database_url: str, sandbox: str, orders: int, folder: Path) -> None:
                               unit_price_cents=4900)])
             db.session.add(order)
             db.session.flush()
-            db.session.add(OutboxJob(kind=SUBMIT_ORDER_JOB, order_id=order.id))
+            enqueue(JobKind.SUBMIT_ORDER, order)
         db.session.commit()
         db.engine.dispose()
 

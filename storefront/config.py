@@ -15,7 +15,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
-from urllib.parse import urlsplit
+
+from .safe_urls import origin_of
 
 TWIKIT_PRODUCTION_API_URL = "https://custom-integration-publisher.twikit.com/api/v1"
 
@@ -38,6 +39,14 @@ def _int(value: str) -> int:
 
 def _origins(value: str) -> tuple[str, ...]:
     return tuple(origin_of(part) for part in value.split(",") if part.strip())
+
+
+def _origin_setting(config: Mapping[str, Any], name: str) -> str:
+    """The origin of a URL setting, or a ConfigError that names the setting."""
+    try:
+        return origin_of(config[name])
+    except ValueError as error:
+        raise ConfigError(f"{name}: {error}") from None
 
 
 @dataclass(frozen=True)
@@ -104,24 +113,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ADMIN_PASSWORD", "The back-office password.", demo="demo-admin-password", secret=True),
     Setting("MAIL_URL", "Optional SMTP URL: `smtp://user:pass@host:25`, `smtp+starttls://...:587` or "
             "`smtps://...:465`. Unset: mail is written to the log and to the instance folder."),
+    Setting("MAIL_RETRY_BASE_SECONDS", "First delay before retrying an e-mail the mail server refused; it "
+            "doubles per attempt (with jitter), capped at one hour, for at most 24 hours.", default=60, parse=_int),
     Setting("MAIL_FROM", "Sender address of the shop's e-mails.", default="shop@example.com"),
 )
-
-
-def origin_of(url: str) -> str:
-    """Return ``scheme://host[:port]`` of a URL, lower-cased, or raise ConfigError."""
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port  # raises ValueError for a port that is not a number in range
-    except ValueError:
-        raise ConfigError(f"{url!r} is not a valid URL") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"{url!r} is not an http(s) URL or origin")
-    origin = f"{parts.scheme}://{parts.hostname.lower()}"
-    default_port = {"http": 80, "https": 443}[parts.scheme]
-    if port and port != default_port:
-        origin += f":{port}"
-    return origin
 
 
 def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None,
@@ -163,7 +158,7 @@ def _derive(config: dict[str, Any], instance_path: str) -> None:
     config["DATABASE_URL"] = config["SQLALCHEMY_DATABASE_URI"] = url
 
     if not config.get("TWIKIT_SCRIPT_ORIGINS") and config.get("TWIKIT_SCRIPT_URL"):
-        config["TWIKIT_SCRIPT_ORIGINS"] = (origin_of(config["TWIKIT_SCRIPT_URL"]),)
+        config["TWIKIT_SCRIPT_ORIGINS"] = (_origin_setting(config, "TWIKIT_SCRIPT_URL"),)
     config["TWIKIT_SCRIPT_ORIGINS"] = tuple(config.get("TWIKIT_SCRIPT_ORIGINS") or ())
     if not config.get("TWIKIT_PREVIEW_ORIGINS"):
         config["TWIKIT_PREVIEW_ORIGINS"] = config["TWIKIT_SCRIPT_ORIGINS"]
@@ -171,7 +166,8 @@ def _derive(config: dict[str, Any], instance_path: str) -> None:
     # Checkout's form posts to us and we redirect to Stripe's hosted page; CSP's
     # form-action covers that redirect, so it must name Stripe's origin.
     stripe_base = config.get("STRIPE_API_BASE")
-    config["CSP_FORM_ACTION_ORIGINS"] = (origin_of(stripe_base) if stripe_base else "https://checkout.stripe.com",)
+    config["CSP_FORM_ACTION_ORIGINS"] = (_origin_setting(config, "STRIPE_API_BASE") if stripe_base
+                                         else "https://checkout.stripe.com",)
     config["SHOP_CURRENCY"] = str(config["SHOP_CURRENCY"]).upper()
     _check_merchant_address(config)
     config["DEMO_MODE"] = config["STOREFRONT_MODE"] == "demo"
@@ -188,15 +184,6 @@ def _check_merchant_address(config: dict[str, Any]) -> None:
         missing = [f"MERCHANT_{name}" for name in MERCHANT_REQUIRED if not config.get(f"MERCHANT_{name}")]
         if missing:
             raise ConfigError(f"TWIKIT_ADDRESSES=merchant needs {', '.join(missing)}")
-
-
-def merchant_address(config: Mapping[str, Any]) -> dict[str, str] | None:
-    """The merchant's address as snake_case IOrderAddress fields, or None for customer addresses."""
-    if config["TWIKIT_ADDRESSES"] != "merchant":
-        return None
-    fields = ("first_name", "last_name", "email", "address_line1", "address_line2", "zip", "city", "country_iso",
-              "company_name", "company_vat", "phone")
-    return {field: config.get(f"MERCHANT_{field.upper()}") or "" for field in fields}
 
 
 def _refuse_unsafe_production(config: Mapping[str, Any]) -> None:

@@ -17,25 +17,51 @@ from __future__ import annotations
 import random
 import secrets
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
 from .extensions import db
-from .models import OutboxJob, utcnow
+from .models import JobState, Order, OutboxJob, utcnow
 
-# Job kinds. Each has a handler in storefront.worker.JOB_HANDLERS.
-SUBMIT_ORDER_JOB = "submit_order"   # create the order at Twikit (written when payment is confirmed)
-SEND_SHIPPED_EMAIL_JOB = "send_shipped_email"  # tell the customer (written when Twikit reports shipping)
+
+class JobKind(StrEnum):
+    """What a job does. Each has a handler in storefront.worker.JOB_HANDLERS."""
+
+    SUBMIT_ORDER = "submit_order"                # create the order at Twikit (written when payment is confirmed)
+    SEND_SHIPPED_EMAIL = "send_shipped_email"    # tell the customer (written when Twikit reports shipping)
+
+
+class JobRunning(RuntimeError):
+    """A worker is running this job right now; it cannot be rescheduled."""
 
 MAX_DELAY = timedelta(hours=1)     # "A single delay is capped at one hour"
 GIVE_UP_AFTER = timedelta(hours=24)
 
 
+def enqueue(kind: JobKind, order: Order) -> OutboxJob:
+    """Make sure a job of this kind is pending for the order, in the caller's transaction.
+
+    Call it in the transaction that makes the job necessary (the payment, the
+    shipment), so the job exists exactly when that change does. One job per
+    kind and order: an existing job is put back to run now, keeping its
+    attempt count (so a retried submission still knows it was tried before).
+    """
+    job = db.session.scalar(select(OutboxJob).where(OutboxJob.kind == kind, OutboxJob.order_id == order.id))
+    if job is None:
+        job = OutboxJob(kind=kind, order_id=order.id)
+        db.session.add(job)
+    elif job.state == JobState.RUNNING:
+        raise JobRunning(f"a {kind} job is running for order {order.identifier}")
+    job.state, job.run_after, job.last_error = JobState.PENDING, utcnow(), None
+    return job
+
+
 def _due(now: datetime):
     return or_(
-        and_(OutboxJob.state == "pending", OutboxJob.run_after <= now),
-        and_(OutboxJob.state == "running", OutboxJob.lease_until < now),  # a dead worker's job
+        and_(OutboxJob.state == JobState.PENDING, OutboxJob.run_after <= now),
+        and_(OutboxJob.state == JobState.RUNNING, OutboxJob.lease_until < now),  # a dead worker's job
     )
 
 
@@ -52,7 +78,7 @@ def claim_next(now: datetime | None = None) -> OutboxJob | None:
         if job is None:
             db.session.rollback()
             return None
-        job.state, job.lease_until, job.lease_token = "running", now + lease, token
+        job.state, job.lease_until, job.lease_token = JobState.RUNNING, now + lease, token
         job.attempts += 1
         db.session.commit()
         return job
@@ -61,7 +87,7 @@ def claim_next(now: datetime | None = None) -> OutboxJob | None:
     for candidate in candidates:
         claimed = db.session.execute(
             update(OutboxJob).where(OutboxJob.id == candidate, _due(now))
-            .values(state="running", lease_until=now + lease, lease_token=token, attempts=OutboxJob.attempts + 1,
+            .values(state=JobState.RUNNING, lease_until=now + lease, lease_token=token, attempts=OutboxJob.attempts + 1,
                     updated_at=now)
             .execution_options(synchronize_session=False)
         ).rowcount
@@ -76,23 +102,23 @@ def still_ours(job: OutboxJob) -> bool:
     current = db.session.execute(
         select(OutboxJob.lease_token, OutboxJob.state).where(OutboxJob.id == job.id).with_for_update()
     ).one_or_none()
-    return current is not None and current.state == "running" and current.lease_token == job.lease_token
+    return current is not None and current.state == JobState.RUNNING and current.lease_token == job.lease_token
 
 
 def mark_done(job: OutboxJob) -> None:
-    _finish(job, "done", None)
+    _finish(job, JobState.DONE, None)
 
 
 def mark_failed(job: OutboxJob, error: str) -> None:
     """Stop retrying; a person decides (the order is flagged as needing attention)."""
-    _finish(job, "failed", error)
+    _finish(job, JobState.FAILED, error)
 
 
 def retry_later(job: OutboxJob, error: str, base_seconds: float, now: datetime | None = None) -> datetime:
     """Put the job back with exponential backoff and jitter; returns when it will run again."""
     now = now or utcnow()
     delay = backoff_delay(job.attempts, base_seconds)
-    job.state, job.run_after, job.last_error = "pending", now + delay, error[:2000]
+    job.state, job.run_after, job.last_error = JobState.PENDING, now + delay, error[:2000]
     job.lease_until = job.lease_token = None
     return job.run_after
 
@@ -112,6 +138,6 @@ def backoff_delay(attempt: int, base_seconds: float) -> timedelta:
     return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
 
 
-def _finish(job: OutboxJob, state: str, error: str | None) -> None:
+def _finish(job: OutboxJob, state: JobState, error: str | None) -> None:
     job.state, job.last_error = state, error[:2000] if error else None
     job.lease_until = job.lease_token = None

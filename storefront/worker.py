@@ -20,16 +20,16 @@ from flask import Flask
 
 from . import outbox
 from .extensions import db
-from .models import OutboxJob, utcnow
-from .orders.shipping import send_shipped_email
+from .models import JobState, OutboxJob, utcnow
+from .orders.emails import send_shipped_email
 from .orders.submission import submit_order
-from .outbox import SEND_SHIPPED_EMAIL_JOB, SUBMIT_ORDER_JOB
+from .outbox import JobKind
 
 log = logging.getLogger(__name__)
 
 JOB_HANDLERS: dict[str, Callable[[OutboxJob], object]] = {
-    SUBMIT_ORDER_JOB: submit_order,
-    SEND_SHIPPED_EMAIL_JOB: send_shipped_email,
+    JobKind.SUBMIT_ORDER: submit_order,
+    JobKind.SEND_SHIPPED_EMAIL: send_shipped_email,
 }
 
 
@@ -83,7 +83,7 @@ class Worker:
             db.session.rollback()
             log.exception("worker: job %s (%s) failed", job.id, job.kind)
             job = db.session.get(OutboxJob, job.id, populate_existing=True)
-            if job is not None and job.state == "running":
+            if job is not None and job.state == JobState.RUNNING:
                 outbox.retry_later(job, f"{type(error).__name__}: {error}",
                                    self.app.config["TWIKIT_RETRY_BASE_SECONDS"])
                 db.session.commit()

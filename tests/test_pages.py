@@ -33,16 +33,28 @@ def test_product_page_embeds_the_current_script_with_the_shops_prices(app, clien
     assert 'type="module" src="/static/js/twikit-embed.js"' in page
 
 
-def test_the_newest_script_version_is_current(app, client, demo_catalog):
-    client.get("/products/diamond-letter-pendant")  # records the configured URL as the first version
+def test_the_newest_script_version_is_current_and_reading_it_writes_nothing(app, client, demo_catalog):
+    client.get("/products/diamond-letter-pendant")
     with app.app_context():
-        db.session.add(ScriptVersion(url="http://127.0.0.1:5001/plugin/v2/twikit.js", source="webhook"))
-        db.session.commit()
+        assert db.session.scalars(select(ScriptVersion)).all() == []  # a GET never writes
+    published = client.post("/webhooks/twikit/demo-webhook-token/website-publication",
+                            json={"scriptUrl": "http://127.0.0.1:5001/plugin/v2/twikit.js", "products": []})
+    assert published.status_code == 200
     page = client.get("/products/diamond-letter-pendant").get_data(as_text=True)
     assert 'data-twikit-script-url="http://127.0.0.1:5001/plugin/v2/twikit.js"' in page
-    with app.app_context():
+    with app.app_context():  # the setting went into the history before the publication superseded it
         assert [v.url.split("/")[-2] for v in db.session.scalars(select(ScriptVersion).order_by(ScriptVersion.id))] \
             == ["v1", "v2"]
+
+
+def test_a_script_url_set_by_hand_supersedes_the_history(app, client, demo_catalog):
+    with app.app_context():
+        db.session.add_all([ScriptVersion(url="http://127.0.0.1:5001/plugin/v1/twikit.js", source="settings"),
+                            ScriptVersion(url="http://127.0.0.1:5001/plugin/v2/twikit.js", source="webhook")])
+        db.session.commit()
+    app.config["TWIKIT_SCRIPT_URL"] = "http://127.0.0.1:5001/plugin/v3/twikit.js"  # copied from the publisher
+    page = client.get("/products/diamond-letter-pendant").get_data(as_text=True)
+    assert 'data-twikit-script-url="http://127.0.0.1:5001/plugin/v3/twikit.js"' in page
 
 
 def test_csp_allows_scripts_only_from_self_and_twikit(client, demo_catalog):

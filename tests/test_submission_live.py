@@ -24,7 +24,7 @@ from storefront import create_app
 from storefront.checkout.service import new_order_identifier
 from storefront.extensions import db
 from storefront.models import Order, OrderLine, OutboxJob, WebhookDelivery, utcnow
-from storefront.outbox import SUBMIT_ORDER_JOB
+from storefront.outbox import JobKind, enqueue
 from storefront.twikit.client import TwikitClient
 from storefront.twikit.payload import payload_hash
 from storefront.worker import Worker
@@ -92,7 +92,7 @@ def paid_order(app, configuration_ids, **address_changes) -> str:
                                          configuration_id=configuration_id, quantity=1, unit_price_cents=4900))
         db.session.add(order)
         db.session.flush()
-        db.session.add(OutboxJob(kind=SUBMIT_ORDER_JOB, order_id=order.id))
+        enqueue(JobKind.SUBMIT_ORDER, order)
         db.session.commit()
     return identifier
 

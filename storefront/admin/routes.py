@@ -7,8 +7,10 @@ from sqlalchemy import case, select
 
 from ..extensions import db
 from ..models import Order, StripeEvent, WebhookDelivery
+from ..orders.lookup import find_order
 from ..orders.states import LABELS, Status
 from ..orders.submission import RetryRefused, retry_submission
+from ..safe_urls import local_path
 from . import auth
 from .forms import ActionForm, LoginForm
 
@@ -23,8 +25,8 @@ def login():
     if form.validate_on_submit():
         if auth.check_credentials(form.email.data, form.password.data):
             auth.log_in()
-            target = request.args.get("next", "")
-            return redirect(target if target.startswith("/admin") else url_for(".orders"), 303)
+            target = local_path(request.args.get("next", "")) or ""
+            return redirect(target if target.startswith("/admin/") else url_for(".orders"), 303)
         flash("That email and password do not match.", "error")
     return render_template("admin/login.html", form=form), 200 if not form.is_submitted() else 400
 
@@ -53,7 +55,7 @@ def orders():
 @bp.get("/orders/<identifier>")
 @auth.admin_required
 def order(identifier: str):
-    order = db.session.scalar(select(Order).where(Order.identifier == identifier)) or abort(404)
+    order = find_order(identifier) or abort(404)
     deliveries = db.session.scalars(
         select(WebhookDelivery).where(WebhookDelivery.order_identifier == identifier)
         .order_by(WebhookDelivery.id.desc())).all()
@@ -64,7 +66,7 @@ def order(identifier: str):
 @bp.post("/orders/<identifier>/retry-submission")
 @auth.admin_required
 def retry(identifier: str):
-    order = db.session.scalar(select(Order).where(Order.identifier == identifier)) or abort(404)
+    order = find_order(identifier) or abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:

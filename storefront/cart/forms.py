@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
-MAX_QUANTITY = 99
+from .service import MAX_QUANTITY
 
 
 class AddToCartForm(FlaskForm):

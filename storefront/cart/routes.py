@@ -14,8 +14,7 @@ bp = Blueprint("cart", __name__, url_prefix="/cart")
 @bp.get("")
 def show():
     cart = service.current_cart()
-    return render_template("cart/cart.html", cart=cart, lines=cart.lines if cart else [],
-                           quantity_form=QuantityForm(), remove_form=RemoveLineForm())
+    return render_template("cart/cart.html", cart=cart, lines=cart.lines if cart else [])
 
 
 @bp.post("/lines")

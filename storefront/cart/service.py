@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Cart, CartLine, Product
-from ..twikit.script import is_from_origins
-from .forms import MAX_QUANTITY
+from ..safe_urls import is_from_origins
 
 SESSION_KEY = "cart"
+MAX_QUANTITY = 99
 # configurationId is a JavaScript number (spec, ISaveData): anything past 2**53 cannot be exact.
 MAX_CONFIGURATION_ID = 2**53 - 1
 

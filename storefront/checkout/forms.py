@@ -58,6 +58,13 @@ class CheckoutForm(FlaskForm):
     different_delivery = BooleanField("Deliver to a different address")
     delivery = FormField(AddressForm, label="Delivery address")
 
+    def billing_address(self) -> dict[str, str]:
+        return self.billing.form.to_address()
+
+    def delivery_address(self) -> dict[str, str] | None:
+        """The delivery address, or None to deliver to the billing address."""
+        return self.delivery.form.to_address() if self.different_delivery.data else None
+
     def validate(self, extra_validators=None) -> bool:
         """Validate the delivery address only when the customer asked for one."""
         if not self.different_delivery.data:

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from ..cart.service import current_cart
 from ..i18n import current_locale
 from ..orders.links import status_url, token_matches
+from ..orders.lookup import find_order
 from ..payments import stripe_checkout
 from ..payments.fulfilment import fulfill_checkout
 from . import service
@@ -23,7 +24,7 @@ def start():
         return redirect(url_for("cart.show"))
     form = CheckoutForm()
     if form.validate_on_submit():
-        order = service.place_order(cart, form, current_locale())
+        order = service.place_order(cart, form.billing_address(), form.delivery_address(), current_locale())
         try:
             return redirect(service.start_payment(order), 303)
         except service.CheckoutError as error:
@@ -51,7 +52,7 @@ def success():
 def cancel():
     """The customer left Stripe Checkout: back to the cart, with everything still there."""
     identifier, token = request.args.get("order", ""), request.args.get("token", "")
-    order = service.find_order(identifier) if token_matches(identifier, token) else None
+    order = find_order(identifier) if token_matches(identifier, token) else None
     if order is not None:
         service.cancel_payment(order)
     flash("Payment cancelled. Your cart is just as you left it.", "info")

@@ -6,8 +6,9 @@ import logging
 import secrets
 from datetime import datetime, timezone
 
+from typing import Any, Mapping
+
 from flask import url_for
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -15,7 +16,6 @@ from ..models import Cart, Order, OrderLine
 from ..orders import states
 from ..orders.links import token_for
 from ..payments import stripe_checkout
-from .forms import CheckoutForm
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +33,15 @@ def new_order_identifier() -> str:
     return f"TW-{stamp}-{''.join(secrets.choice(_ALPHABET) for _ in range(6))}"
 
 
-def place_order(cart: Cart, form: CheckoutForm, locale: str) -> Order:
-    """Create an order awaiting payment, with lines and prices copied from the database."""
-    billing = form.billing.form.to_address()
-    delivery = form.delivery.form.to_address() if form.different_delivery.data else dict(billing)
-    for attempt in range(5):
+def place_order(cart: Cart, billing: Mapping[str, Any], delivery: Mapping[str, Any] | None, locale: str) -> Order:
+    """Create an order awaiting payment, with lines and prices copied from the database.
+
+    ``billing`` and ``delivery`` are snake_case IOrderAddress fields; no delivery
+    address means delivery to the billing address.
+    """
+    billing = dict(billing)
+    delivery = dict(delivery) if delivery else dict(billing)
+    for _attempt in range(5):
         order = _build_order(cart, billing, delivery, locale)
         db.session.add(order)
         try:
@@ -105,7 +109,3 @@ def cancel_payment(order: Order) -> None:
         db.session.commit()
     except (states.TransitionLost, states.IllegalTransition):
         db.session.rollback()
-
-
-def find_order(identifier: str) -> Order | None:
-    return db.session.scalar(select(Order).where(Order.identifier == identifier))

@@ -4,11 +4,11 @@ from .base import utcnow
 from .cart import Cart, CartLine
 from .catalog import Product, Variant
 from .orders import Order, OrderEvent, OrderLine
-from .outbox import OutboxJob
+from .outbox import JobState, OutboxJob
 from .payments import StripeEvent
 from .twikit import ScriptVersion, WebhookDelivery
 
 __all__ = [
     "utcnow", "Product", "Variant", "Cart", "CartLine", "Order", "OrderLine", "OrderEvent",
-    "OutboxJob", "StripeEvent", "ScriptVersion", "WebhookDelivery",
+    "JobState", "OutboxJob", "StripeEvent", "ScriptVersion", "WebhookDelivery",
 ]

@@ -24,10 +24,6 @@ class Cart(db.Model):
     )
 
     @property
-    def item_count(self) -> int:
-        return sum(line.quantity for line in self.lines)
-
-    @property
     def total_cents(self) -> int:
         return sum(line.total_cents for line in self.lines)
 

@@ -56,10 +56,6 @@ class Order(db.Model):
         back_populates="order", order_by="OrderEvent.id", cascade="all, delete-orphan"
     )
 
-    @property
-    def is_paid(self) -> bool:
-        return self.paid_at is not None
-
     def __repr__(self) -> str:
         return f"<Order {self.identifier} {self.status}>"
 

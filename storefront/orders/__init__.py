@@ -1,1 +1,8 @@
-"""Orders: the state machine, placing an order from a cart, and the customer's status page."""
+"""Orders and their rules: the state machine, and every decision about an order after checkout.
+
+``states`` (the one place that changes a status), ``lookup``, ``links`` (the
+customer's signed status link), ``submission`` (what Twikit's answers mean),
+``verification`` (Twikit's payment check), ``reports`` (production and shipping
+reports), ``emails`` (the customer's e-mails), ``addresses`` (who Twikit bills
+and delivers to), and ``routes`` (the customer's status page).
+"""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 
-from ..checkout.service import find_order
 from .links import token_matches
+from .lookup import find_order
 from .states import LABELS, Status
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")

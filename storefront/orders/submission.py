@@ -12,16 +12,15 @@ from enum import Enum
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
 
 from .. import outbox
-from ..config import merchant_address
 from ..extensions import db
 from ..models import Order, OutboxJob, utcnow
-from ..outbox import SUBMIT_ORDER_JOB
+from ..outbox import JobKind
 from ..twikit.client import ApiResult, TwikitClient
 from ..twikit.payload import build_order_payload, serialise, twikit_lines
 from ..twikit.result_codes import ResultCode
+from .addresses import merchant_address
 from .states import IllegalTransition, Status, TransitionLost, note, transition
 
 log = logging.getLogger(__name__)
@@ -179,13 +178,9 @@ def retry_submission(order: Order, *, source: str) -> None:
         raise RetryRefused("Twikit already has this order.")
     if order.status != Status.NEEDS_ATTENTION:
         raise RetryRefused(f"Only an order that needs attention can be retried; this one is {order.status}.")
-    job = db.session.scalar(select(OutboxJob).where(OutboxJob.kind == SUBMIT_ORDER_JOB,
-                                                    OutboxJob.order_id == order.id))
-    if job is None:
-        job = OutboxJob(kind=SUBMIT_ORDER_JOB, order_id=order.id)
-        db.session.add(job)
-    elif job.state == "running":
-        raise RetryRefused("A submission attempt is running right now.")
-    job.state, job.run_after, job.last_error = "pending", utcnow(), None
+    try:
+        outbox.enqueue(JobKind.SUBMIT_ORDER, order)
+    except outbox.JobRunning:
+        raise RetryRefused("A submission attempt is running right now.") from None
     note(order, source=source, message="Submission to Twikit retried by hand")
     db.session.commit()

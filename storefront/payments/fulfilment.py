@@ -16,9 +16,9 @@ from typing import Callable
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from .. import outbox
 from ..extensions import db
-from ..outbox import SUBMIT_ORDER_JOB
-from ..models import CartLine, Order, OutboxJob, StripeEvent, utcnow
+from ..models import CartLine, Order, StripeEvent, utcnow
 from ..orders.states import IllegalTransition, Status, TransitionLost, transition
 from . import stripe_checkout
 
@@ -49,7 +49,7 @@ def fulfill_checkout(session_id: str, *, source: str) -> Order | None:
             if order.cart_id is not None:
                 db.session.execute(delete(CartLine).where(CartLine.cart_id == order.cart_id))
             # The outbox job: written in this transaction, so it exists exactly when the payment does.
-            db.session.add(OutboxJob(kind=SUBMIT_ORDER_JOB, order_id=order.id))
+            outbox.enqueue(outbox.JobKind.SUBMIT_ORDER, order)
         db.session.commit()
     except TransitionLost:
         db.session.rollback()  # another caller recorded it first; that is the one transition

@@ -22,7 +22,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Product, ScriptVersion
-from .script import current_script_url, is_allowed_script_url
+from ..safe_urls import is_from_origins
+from .script import record_configured_script
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +38,9 @@ def publish(script_url: str, product_keys: list[str]) -> str:
     if refusal:
         raise PublicationRefused(refusal)
     keys = list(dict.fromkeys(product_keys))  # the spec does not promise unique keys
-    # current_script_url() also records TWIKIT_SCRIPT_URL first, so that setting can never supersede this.
-    is_new = current_script_url() != script_url and not _known(script_url)
+    # The setting goes into the history first, so that it can never supersede this publication.
+    record_configured_script()
+    is_new = not _known(script_url)
     if is_new:
         db.session.add(ScriptVersion(url=script_url, source="webhook", product_keys=keys))
     drafts = _draft_products(keys)
@@ -52,7 +54,7 @@ def publish(script_url: str, product_keys: list[str]) -> str:
 
 def script_url_problem(url: str) -> str | None:
     """Why the shop must not load this script URL, or None when it may."""
-    if not is_allowed_script_url(url):
+    if not is_from_origins(url, current_app.config["TWIKIT_SCRIPT_ORIGINS"]):
         return ("scriptUrl is not a plain http(s) URL (no user info, backslashes or spaces) on an allowed "
                 "Twikit script origin (TWIKIT_SCRIPT_ORIGINS)")
     if current_app.config["STOREFRONT_MODE"] == "production" and urlsplit(url).scheme != "https":

@@ -34,18 +34,17 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from collections import Counter
 from typing import Any, Callable
 
 from flask import Blueprint, abort, current_app, jsonify, request
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import csrf, db
 from ..models import Order, WebhookDelivery
-from ..orders import shipping
-from ..orders.states import Status, TransitionLost
-from .payload import twikit_lines
+from ..orders import reports
+from ..orders.lookup import find_order
+from ..orders.states import TransitionLost
+from ..orders.verification import why_not_verified
 from .publication import PublicationRefused, publish
 from .shapes import (ShapeError, check_order_completion, check_payment_verification, check_production_completion,
                      check_website_publication)
@@ -116,23 +115,19 @@ def _log_delivery(route: str, raw: bytes, answer: Answer) -> None:
     log.info("twikit webhook %s %s: %s %s", route, answer.identifier or "-", answer.outcome, answer.reason)
 
 
-def _find_order(identifier: str) -> Order | None:
-    return db.session.scalar(select(Order).where(Order.identifier == identifier))
-
-
 def _error_body(error: str) -> dict[str, str]:
     return {"error": error}
 
 
 def _apply_report(identifier: str, apply: Callable[[Order], str]) -> Answer:
     """Run a completion report against its order, and turn the outcome into Twikit's answer."""
-    order = _find_order(identifier)
+    order = find_order(identifier)
     if order is None:
         error = f"no order with identifier {identifier}"
         return Answer({"error": error}, 404, "refused", error, identifier)
     try:
         outcome = apply(order)
-    except shipping.ReportRefused as refusal:
+    except reports.ReportRefused as refusal:
         return Answer({"error": str(refusal)}, 409, "refused", str(refusal), identifier)
     return Answer({"error": ""}, reason=outcome, identifier=identifier)
 
@@ -148,27 +143,11 @@ def payment_verification():
 def _verify_payment(body: Any) -> Answer:
     request_data = check_payment_verification(body)
     identifier = request_data["identifier"]
-    order = _find_order(identifier)
-    reason = _why_not_valid(order, request_data["configurationIds"])
+    reason = why_not_verified(find_order(identifier), request_data["configurationIds"])
     # "success: false" means an invalid order, which Twikit ignores; "error" is only for our own faults.
     if reason:
         return Answer({"success": False, "error": ""}, outcome="refused", reason=reason, identifier=identifier)
     return Answer({"success": True, "error": ""}, identifier=identifier, reason="paid, configurations match")
-
-
-def _why_not_valid(order: Order | None, configuration_ids: list[int]) -> str:
-    if order is None:
-        return "no such order"
-    if order.paid_at is None:
-        return f"the order is not paid (status {order.status})"
-    if order.status == Status.CANCELLED:
-        return "the order was cancelled"
-    ours = Counter(line.configuration_id for line in twikit_lines(order))
-    theirs = Counter(configuration_ids)
-    if ours != theirs:
-        return (f"configuration IDs differ: missing {sorted((ours - theirs).elements())}, "
-                f"unexpected {sorted((theirs - ours).elements())}")
-    return ""
 
 
 # --- production completion (spec step 17) -----------------------------------------------
@@ -181,7 +160,7 @@ def production_completion():
 
 def _production_completed(body: Any) -> Answer:
     report = check_production_completion(body)
-    return _apply_report(report["identifier"], lambda order: shipping.record_production(
+    return _apply_report(report["identifier"], lambda order: reports.record_production(
         order, success=report["success"], url=report["url"], error=report["error"]))
 
 
@@ -195,7 +174,7 @@ def order_completion():
 
 def _order_completed(body: Any) -> Answer:
     report = check_order_completion(body)
-    return _apply_report(report["identifier"], lambda order: shipping.record_shipment(
+    return _apply_report(report["identifier"], lambda order: reports.record_shipment(
         order, tracking_url=report["trackingUrl"], tracking_id=report["trackingId"],
         line_items=report["lineItems"]))
 

@@ -1,4 +1,4 @@
-"""Production and shipping, as Twikit reports them (spec steps 16-18), and telling the customer.
+"""Production and shipping, as Twikit reports them (spec steps 16-18).
 
 Twikit sends two reports per order: production-completion when the
 producer has made it, and order-completion when the parcel leaves. Either
@@ -15,27 +15,21 @@ an order that already shipped) is answered as accepted and records at most a
 fact. A report about an order Twikit cannot have (one we never submitted)
 raises ``ReportRefused``, so Twikit hears an error and raises its alarm.
 
-Shipping writes the outbox job that e-mails the customer in the same
-transaction, so the e-mail exists exactly when the shipment does.
+Shipping writes the outbox job that e-mails the customer (orders.emails) in
+the same transaction, so the e-mail exists exactly when the shipment does.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any, Callable
-from urllib.parse import urlsplit
 
-from flask import current_app, render_template
-
-from .. import mail, outbox
+from .. import outbox
 from ..extensions import db
-from ..models import Order, OutboxJob, utcnow
-from ..outbox import SEND_SHIPPED_EMAIL_JOB
+from ..models import Order, utcnow
+from ..outbox import JobKind
+from ..safe_urls import http_link
 from ..twikit.payload import twikit_lines
-from .links import status_url
 from .states import Status, TransitionLost, note, transition
-
-log = logging.getLogger(__name__)
 
 SOURCE = "twikit-webhook"
 
@@ -57,7 +51,7 @@ def record_production(order: Order, *, success: bool, url: str, error: str) -> s
 
 def _apply_production(order: Order, success: bool, reported_url: str, error: str) -> str:
     _require_submitted(order)
-    url = _link(reported_url)
+    url = http_link(reported_url)
     status = Status(order.status)
     if status is Status.SHIPPED:
         if success and order.produced_at is None:
@@ -96,7 +90,7 @@ def record_shipment(order: Order, *, tracking_url: str, tracking_id: str, line_i
 
 def _apply_shipment(order: Order, reported_url: str, tracking_id: str, line_items: list[dict[str, Any]]) -> str:
     _require_submitted(order)
-    tracking_url = _link(reported_url)
+    tracking_url = http_link(reported_url)
     if order.status == Status.SHIPPED:
         if (tracking_url, tracking_id or None) != (order.tracking_url, order.tracking_id):
             return "already shipped with other tracking data; nothing changed"
@@ -111,7 +105,7 @@ def _apply_shipment(order: Order, reported_url: str, tracking_id: str, line_item
                tracking_url=tracking_url, tracking_id=tracking_id or None, attention_reason=mismatch)
     if mismatch:
         note(order, source=SOURCE, message=mismatch, details={"line_items": line_items})
-    db.session.add(OutboxJob(kind=SEND_SHIPPED_EMAIL_JOB, order_id=order.id))
+    outbox.enqueue(JobKind.SEND_SHIPPED_EMAIL, order)
     return f"{previous} -> shipped" + (f"; {mismatch}" if mismatch else "")
 
 
@@ -135,64 +129,11 @@ def line_item_differences(order: Order, line_items: list[dict[str, Any]]) -> lis
     return differences
 
 
-# --- the customer's e-mail (an outbox job) -----------------------------------------------
-
-def send_shipped_email(job: OutboxJob) -> None:
-    """Send the "your order has shipped" e-mail for a claimed job, and record it on the order."""
-    order = job.order
-    try:
-        where = mail.send(shipped_email(order), reference=order.identifier)
-    except mail.MailError as error:
-        if not outbox.still_ours(job):
-            db.session.rollback()
-            return
-        if outbox.gave_up(job):
-            outbox.mark_failed(job, str(error))
-            note(order, source="worker", message=f"The shipping e-mail could not be sent: {error}")
-        else:
-            outbox.retry_later(job, str(error), current_app.config["TWIKIT_RETRY_BASE_SECONDS"])
-        db.session.commit()
-        return
-    # Sent, then recorded: a crash in between sends it again, which beats never sending it.
-    if outbox.still_ours(job):
-        outbox.mark_done(job)
-        note(order, source="worker", message=f"Shipping e-mail sent to {order.email}", details={"via": where})
-        db.session.commit()
-    else:
-        db.session.rollback()
-
-
-def shipped_email(order: Order):
-    """The shipping e-mail for an order: plain text and HTML, in the order's language."""
-    config = current_app.config
-    # The worker has no request: a request context on SHOP_URL lets url_for build the
-    # customer's link, and the order's locale picks the language, as a page would.
-    with current_app.test_request_context(base_url=config.get("SHOP_URL"),
-                                          headers={"Accept-Language": order.locale or "en"}):
-        link = status_url(order, external=True) if config.get("SHOP_URL") else None
-        if link is None:
-            log.warning("order %s: SHOP_URL is not set, so the shipping e-mail has no status link", order.identifier)
-        context = {"order": order, "status_link": link, "shop_name": config["SHOP_NAME"]}
-        subject = f"Your order {order.identifier} has shipped"
-        return mail.build_message(to=order.email, subject=subject,
-                                  text=render_template("mail/shipped.txt", **context),
-                                  html=render_template("mail/shipped.html", **context))
-
-
 # --- shared rules -----------------------------------------------------------------------
 
 def _require_submitted(order: Order) -> None:
     if Status(order.status) not in _AT_TWIKIT or order.submitted_at is None:
         raise ReportRefused(f"order {order.identifier} is {order.status} and was never submitted to Twikit")
-
-
-def _link(url: str) -> str | None:
-    """A producer's URL, kept only if it is http(s): we show it to people as a link (never ``javascript:``)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:  # e.g. an unclosed IPv6 bracket
-        return None
-    return url if parts.scheme in ("http", "https") and parts.hostname else None
 
 
 def _settle(order: Order, apply: Callable[[], str]) -> str:

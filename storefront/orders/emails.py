@@ -1,0 +1,73 @@
+"""The e-mails an order sends its customer, as outbox jobs the worker runs.
+
+A job is written in the transaction that makes the e-mail true (the shipment),
+and the worker sends it afterwards: a slow or absent mail server never holds
+up a webhook, and an e-mail is never sent for a change that was rolled back.
+Sending is at-least-once: a crash between the SMTP hand-over and recording
+it sends the e-mail again, which beats never sending it.
+"""
+
+from __future__ import annotations
+
+import logging
+from email.message import EmailMessage
+
+from flask import current_app, render_template
+
+from .. import mail, outbox
+from ..extensions import db
+from ..models import Order, OutboxJob
+from .links import status_url
+from .states import note
+
+log = logging.getLogger(__name__)
+
+
+def send_shipped_email(job: OutboxJob) -> None:
+    """Send the "your order has shipped" e-mail for a claimed job, and record it on the order."""
+    _send(job, shipped_email(job.order), what="shipping e-mail")
+
+
+def shipped_email(order: Order) -> EmailMessage:
+    """The shipping e-mail for an order: plain text and HTML, in the order's language."""
+    return _render(order, subject=f"Your order {order.identifier} has shipped", template="mail/shipped")
+
+
+def _render(order: Order, *, subject: str, template: str) -> EmailMessage:
+    config = current_app.config
+    # The worker has no request: a request context on SHOP_URL lets url_for build the
+    # customer's link, and the order's locale picks the language, as a page would.
+    with current_app.test_request_context(base_url=config.get("SHOP_URL"),
+                                          headers={"Accept-Language": order.locale or "en"}):
+        link = status_url(order, external=True) if config.get("SHOP_URL") else None
+        if link is None:
+            log.warning("order %s: SHOP_URL is not set, so the e-mail has no status link", order.identifier)
+        context = {"order": order, "status_link": link, "shop_name": config["SHOP_NAME"]}
+        return mail.build_message(to=order.email, subject=subject,
+                                  text=render_template(f"{template}.txt", **context),
+                                  html=render_template(f"{template}.html", **context))
+
+
+def _send(job: OutboxJob, message: EmailMessage, *, what: str) -> None:
+    """Hand one message to the mail server for a claimed job; retry later, or give up after 24 hours."""
+    order = job.order
+    try:
+        where = mail.send(message, reference=order.identifier)
+    except mail.MailError as error:
+        if not outbox.still_ours(job):
+            db.session.rollback()
+            return
+        if outbox.gave_up(job):
+            outbox.mark_failed(job, str(error))
+            note(order, source="worker", message=f"The {what} could not be sent: {error}")
+        else:
+            outbox.retry_later(job, str(error), current_app.config["MAIL_RETRY_BASE_SECONDS"])
+        db.session.commit()
+        return
+    # Sent, then recorded: a crash in between sends it again, which beats never sending it.
+    if outbox.still_ours(job):
+        outbox.mark_done(job)
+        note(order, source="worker", message=f"{what.capitalize()} sent to {order.email}", details={"via": where})
+        db.session.commit()
+    else:
+        db.session.rollback()
