@@ -12,8 +12,8 @@ ratio to the baseline measured in the same run.
 from __future__ import annotations
 
 import argparse
-import logging
 import base64
+import logging
 import os
 import subprocess
 import sys
@@ -31,11 +31,11 @@ from werkzeug.serving import make_server
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sandboxes.twikit import create_app as create_twikit_sandbox  # noqa: E402
 from storefront import create_app  # noqa: E402
 from storefront.extensions import db  # noqa: E402
-from storefront.models import Order, OrderLine, OutboxJob, utcnow  # noqa: E402
+from storefront.models import Order, OrderLine, utcnow  # noqa: E402
 from storefront.outbox import JobKind, enqueue  # noqa: E402
-from sandboxes.twikit import create_app as create_twikit_sandbox  # noqa: E402
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 17
 ADDRESS = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com", "address_line1": "Main 1",
@@ -66,7 +66,7 @@ def prepare(database_url: str, sandbox: str, orders: int, folder: Path) -> None:
     configuration_id = save_configuration(sandbox)
     with app.app_context():
         db.create_all()
-        for n in range(orders):
+        for _ in range(orders):
             identifier = f"BENCH-{uuid.uuid4().hex[:12].upper()}"
             order = Order(identifier=identifier, status="paid", email="ada@example.com", billing_address=ADDRESS,
                           delivery_address=ADDRESS, currency="EUR", subtotal_cents=4900, total_cents=4900,

@@ -8,8 +8,9 @@ CLI commands.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -64,8 +65,8 @@ def configure(app: Flask, overrides: Mapping[str, Any]) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from .extensions import csrf, db, migrate
     from .database import configure_sqlite, render_migration_item
+    from .extensions import csrf, db, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(SITE_DIR / "migrations"), render_item=render_migration_item)

@@ -13,8 +13,9 @@ running with secrets that are published in this repository.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from .safe_urls import origin_of
 

@@ -26,16 +26,20 @@ _NL = {
     "Customise yours": "Ontwerp de jouwe",
     "Our products": "Onze producten",
     "Designed by you, made to order": "Door jou ontworpen, op bestelling gemaakt",
-    "Every piece is customised in 3D and produced just for you.": "Elk stuk ontwerp je in 3D en wordt speciaal voor jou geproduceerd.",
+    "Every piece is customised in 3D and produced just for you.":
+        "Elk stuk ontwerp je in 3D en wordt speciaal voor jou geproduceerd.",
     "from": "vanaf",
     "Add to cart": "In winkelwagen",
     "Quantity": "Aantal",
     "Loading the designer…": "De ontwerper wordt geladen…",
     "Saving your design…": "Je ontwerp wordt bewaard…",
     "Your design could not be saved:": "Je ontwerp kon niet worden bewaard:",
-    "This variation is not sold in this shop. Please choose another option.": "Deze variant wordt niet verkocht in deze winkel. Kies een andere optie.",
-    "Your browser cannot show the 3D designer. Please try a recent version of Chrome, Firefox, Safari or Edge.": "Je browser kan de 3D-ontwerper niet tonen. Probeer een recente versie van Chrome, Firefox, Safari of Edge.",
-    "The designer could not be loaded. Please reload the page.": "De ontwerper kon niet worden geladen. Herlaad de pagina.",
+    "This variation is not sold in this shop. Please choose another option.":
+        "Deze variant wordt niet verkocht in deze winkel. Kies een andere optie.",
+    "Your browser cannot show the 3D designer. Please try a recent version of Chrome, Firefox, Safari or Edge.":
+        "Je browser kan de 3D-ontwerper niet tonen. Probeer een recente versie van Chrome, Firefox, Safari of Edge.",
+    "The designer could not be loaded. Please reload the page.":
+        "De ontwerper kon niet worden geladen. Herlaad de pagina.",
     "Your cart": "Je winkelwagen",
     "Your cart is empty.": "Je winkelwagen is leeg.",
     "Continue shopping": "Verder winkelen",

@@ -20,7 +20,7 @@ import re
 import smtplib
 import ssl
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 from pathlib import Path
@@ -115,7 +115,7 @@ def _keep_locally(message: EmailMessage, reference: str) -> str:
     text = message.get_body(preferencelist=("plain",))
     log.info("mail %s (MAIL_URL is unset, so not sent) to %s: %s\n%s", reference, message["To"],
              message["Subject"], text.get_content() if text is not None else "")
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     safe_reference = re.sub(r"[^A-Za-z0-9._-]", "_", reference)[:80]
     path = Path(current_app.instance_path) / "mail" / f"{stamp}-{safe_reference}.eml"
     try:

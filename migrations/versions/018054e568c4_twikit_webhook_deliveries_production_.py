@@ -5,9 +5,8 @@ Revises: b5c56e9fcdb8
 Create Date: 2026-11-29 22:33:21.778627
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '018054e568c4'

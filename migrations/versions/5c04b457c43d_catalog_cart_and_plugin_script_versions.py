@@ -5,9 +5,8 @@ Revises:
 Create Date: 2026-11-29 22:19:20.408248
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5c04b457c43d'

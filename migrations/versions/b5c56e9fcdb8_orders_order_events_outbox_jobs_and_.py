@@ -5,9 +5,8 @@ Revises: 5c04b457c43d
 Create Date: 2026-11-29 22:30:41.229337
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b5c56e9fcdb8'

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from functools import cached_property
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
+from functools import cached_property
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
@@ -68,7 +68,7 @@ def add(path: str, mail_from: str, rcpt_tos: list[str], raw: bytes) -> int:
         with connection:
             cursor = connection.execute(
                 "INSERT INTO messages (received_at, mail_from, rcpt_tos, raw) VALUES (?, ?, ?, ?)",
-                (datetime.now(timezone.utc).isoformat(timespec="seconds"), mail_from, json.dumps(rcpt_tos), raw))
+                (datetime.now(UTC).isoformat(timespec="seconds"), mail_from, json.dumps(rcpt_tos), raw))
         return cursor.lastrowid
     finally:
         connection.close()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 #: The API version stripe-python 16 pins (``stripe._api_version``). Events
 #: carry the ``Stripe-Version`` the session was created with, or this.
@@ -44,7 +45,7 @@ class Settings:
     api_version: str
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> "Settings":
+    def from_config(cls, config: Mapping[str, Any]) -> Settings:
         """Build settings from a Flask config, failing fast on bad values."""
         webhook_url = config["WEBHOOK_URL"] or None
         secret = config["WEBHOOK_SECRET"] or None

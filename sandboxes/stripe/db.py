@@ -7,8 +7,8 @@ columns (status, due times) that the code needs to query on.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from flask import current_app, g
 

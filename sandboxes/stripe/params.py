@@ -8,7 +8,8 @@ curl users may write ``expand[]``, which we accept too.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from .errors import invalid
 

@@ -18,8 +18,8 @@ EXTENSION_KEY = "stripe_sandbox"
 class Sandbox:
     """What ``create_app`` stores in ``app.extensions["stripe_sandbox"]``."""
 
-    settings: "Settings"
-    worker: "Worker"
+    settings: Settings
+    worker: Worker
 
 
 def current() -> Sandbox:

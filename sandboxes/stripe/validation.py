@@ -229,9 +229,11 @@ def _expires_at(value: Any, now: int) -> int:
         return now + MAX_EXPIRY
     expires_at = _int(value, "expires_at", 0, 2**31)
     if expires_at < now + MIN_EXPIRY - EXPIRY_GRACE:
-        raise invalid("expires_at", "The `expires_at` timestamp must be at least 30 minutes from Checkout Session creation.")
+        raise invalid("expires_at", "The `expires_at` timestamp must be at least 30 minutes from Checkout "
+                                    "Session creation.")
     if expires_at > now + MAX_EXPIRY:
-        raise invalid("expires_at", "The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.")
+        raise invalid("expires_at", "The `expires_at` timestamp must be less than 24 hours from Checkout "
+                                    "Session creation.")
     return expires_at
 
 

@@ -33,8 +33,21 @@ import os
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from . import (backoffice, db, export, faults, home, orders_api, plugin, publisher, sandbox_api, settings,
-               settings_page, versions, worker)
+from . import (
+    backoffice,
+    db,
+    export,
+    faults,
+    home,
+    orders_api,
+    plugin,
+    publisher,
+    sandbox_api,
+    settings,
+    settings_page,
+    versions,
+    worker,
+)
 
 # A 600x600 preview is a few hundred KB; the 2 MB PNG limit is checked in
 # configurations.py, this only stops absurd bodies before they are read.

@@ -7,7 +7,7 @@ production-file export, so this module is also how those parts read one back.
 import base64
 import binascii
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from . import versions
 from .db import get_db
@@ -78,7 +78,7 @@ def save(fields: dict) -> int:
         (
             fields["product_key"], fields["version"], json.dumps(fields["parameters"]),
             fields["variation"]["id"], fields["variation"]["sku"], fields["preview_png"],
-            datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            datetime.now(UTC).isoformat(timespec="seconds"),
         ),
     )
     db.commit()

@@ -12,7 +12,7 @@ export is recorded in ``internal_orders``.
 import io
 import json
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Blueprint, Response, current_app, request
 
@@ -66,7 +66,7 @@ def build_archive(configuration: dict, export: ExportRequest, stl_name: str) -> 
             "boundingBox": {"min": [round(value, 3) for value in low], "max": [round(value, 3) for value in high]},
         }],
         "configurationCreatedAt": configuration["createdAt"],
-        "exportedAt": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "exportedAt": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:

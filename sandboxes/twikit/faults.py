@@ -20,8 +20,8 @@ import socket
 import threading
 import time
 from collections import deque
-from datetime import datetime, timezone
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
@@ -77,7 +77,7 @@ class FaultPlan:
             drop = None if fail else self._use("drop", target)
             fault = {"fail": fail and fail["mode"], "delay": delay and delay["seconds"], "drop": bool(drop)}
             if fail or delay or drop:
-                self._injected.append({"at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+                self._injected.append({"at": datetime.now(UTC).isoformat(timespec="milliseconds"),
                                        "target": target, **fault})
             return fault
 

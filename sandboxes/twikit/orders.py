@@ -8,7 +8,7 @@ moment still end with one order and one IdentifierAlreadyExists.
 
 import json
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .db import get_db
 from .payloads import Envelope, ExportRequest, OrderRequest
@@ -202,4 +202,4 @@ def _call_dict(row: sqlite3.Row) -> dict:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")

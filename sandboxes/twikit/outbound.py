@@ -27,7 +27,7 @@ sender to finish records the attempt; a UNIQUE index on ``retry_of`` guards
 import json
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import requests
 from flask import current_app
@@ -277,7 +277,7 @@ def as_dict(row) -> dict:
 
 
 def _iso(unix_time: float) -> str:
-    return datetime.fromtimestamp(unix_time, timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.fromtimestamp(unix_time, UTC).isoformat(timespec="milliseconds")
 
 
 def _elapsed_ms(started: float) -> int:
@@ -285,4 +285,4 @@ def _elapsed_ms(started: float) -> int:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")

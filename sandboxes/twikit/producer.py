@@ -13,7 +13,7 @@ tested against it.
 
 import json
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import url_for
 
@@ -115,7 +115,7 @@ def _record(order_identifier: str, action: str, details: dict, delivery: dict) -
         """INSERT INTO producer_actions (order_identifier, action, details_json, delivery_id, created_at)
            VALUES (?, ?, ?, ?, ?)""",
         (order_identifier, action, json.dumps(details), delivery["deliveryId"],
-         datetime.now(timezone.utc).isoformat(timespec="milliseconds")))
+         datetime.now(UTC).isoformat(timespec="milliseconds")))
     db.commit()
 
 

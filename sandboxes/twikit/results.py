@@ -5,8 +5,8 @@ Every answer of Create Order, and every failed export, is
 ("once defined they should never change"), so they are fixed here too.
 """
 
+from collections.abc import Callable
 from enum import IntEnum
-from typing import Callable
 
 from flask import Response, current_app, jsonify
 from werkzeug.exceptions import HTTPException

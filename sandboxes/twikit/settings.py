@@ -12,7 +12,7 @@ import json
 import math
 import re
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from .db import get_db
@@ -124,5 +124,5 @@ def _store(connection: sqlite3.Connection, name: str, value: object) -> None:
         """INSERT INTO settings (name, value_json, updated_at) VALUES (?, ?, ?)
            ON CONFLICT (name) DO UPDATE SET value_json = excluded.value_json,
                                             updated_at = excluded.updated_at""",
-        (name, json.dumps(value), datetime.now(timezone.utc).isoformat(timespec="seconds")),
+        (name, json.dumps(value), datetime.now(UTC).isoformat(timespec="seconds")),
     )

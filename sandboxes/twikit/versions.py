@@ -8,7 +8,7 @@ edits to ``products.py`` only reach shops through a new version.
 
 import json
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from . import products
 from .db import get_db
@@ -70,4 +70,4 @@ def list_versions() -> list[dict]:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")

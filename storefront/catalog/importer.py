@@ -194,7 +194,8 @@ def _check_no_clash(data: ProductData) -> None:
             select(Product.key).join(Variant).where(Variant.sku == variant.sku, Product.key != data.key)
         )
         if owner:
-            raise CatalogError(f"product {data.key!r}: variants: SKU {variant.sku!r} already belongs to product {owner!r}")
+            raise CatalogError(f"product {data.key!r}: variants: SKU {variant.sku!r} already belongs to "
+                               f"product {owner!r}")
 
 
 def _sync_variants(product: Product, variants: list[VariantData]) -> None:

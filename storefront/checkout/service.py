@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import datetime, timezone
-
-from typing import Any, Mapping
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 from flask import url_for
 from sqlalchemy.exc import IntegrityError
@@ -29,7 +29,7 @@ class CheckoutError(RuntimeError):
 
 def new_order_identifier() -> str:
     """A unique, human-readable order identifier such as ``TW-261129-7K3QX9``."""
-    stamp = datetime.now(timezone.utc).strftime("%y%m%d")
+    stamp = datetime.now(UTC).strftime("%y%m%d")
     return f"TW-{stamp}-{''.join(secrets.choice(_ALPHABET) for _ in range(6))}"
 
 

@@ -7,7 +7,8 @@ Similarly, in most cases the item will be billed to you".
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 ADDRESS_FIELDS = ("first_name", "last_name", "email", "address_line1", "address_line2", "zip", "city",
                   "country_iso", "company_name", "company_vat", "phone")

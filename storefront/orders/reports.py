@@ -21,7 +21,8 @@ the same transaction, so the e-mail exists exactly when the shipment does.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .. import outbox
 from ..extensions import db

@@ -11,7 +11,7 @@ Every other caller finds the order already paid and changes nothing.
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError

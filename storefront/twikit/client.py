@@ -78,14 +78,14 @@ class TwikitClient:
         return f"<TwikitClient {self.api_url} integration={self.integration_id}>"
 
     @classmethod
-    def for_app(cls, app) -> "TwikitClient":
+    def for_app(cls, app) -> TwikitClient:
         """The app's client, made once, so that its connections are kept alive between calls."""
         if "twikit_client" not in app.extensions:
             app.extensions["twikit_client"] = cls.from_config(app.config)
         return app.extensions["twikit_client"]
 
     @classmethod
-    def from_config(cls, config) -> "TwikitClient":
+    def from_config(cls, config) -> TwikitClient:
         return cls(config["TWIKIT_API_URL"], config["TWIKIT_INTEGRATION_ID"], config["TWIKIT_PAYLOAD_SECRET"],
                    timeout=(CONNECT_TIMEOUT, config["TWIKIT_READ_TIMEOUT_SECONDS"]))
 

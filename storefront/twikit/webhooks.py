@@ -34,7 +34,8 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
@@ -46,8 +47,13 @@ from ..orders.lookup import find_order
 from ..orders.states import TransitionLost
 from ..orders.verification import why_not_verified
 from .publication import PublicationRefused, publish
-from .shapes import (ShapeError, check_order_completion, check_payment_verification, check_production_completion,
-                     check_website_publication)
+from .shapes import (
+    ShapeError,
+    check_order_completion,
+    check_payment_verification,
+    check_production_completion,
+    check_website_publication,
+)
 
 log = logging.getLogger(__name__)
 
