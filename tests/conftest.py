@@ -24,9 +24,9 @@ from sqlalchemy.engine import make_url
 from storefront import create_app
 from storefront.extensions import db
 
-from .servers import LiveServer, free_port
+from .support.live import LiveServer, free_port
 
-pytest_plugins = ["tests.browser"]
+pytest_plugins = ["tests.support.browser"]
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])

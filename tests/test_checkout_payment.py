@@ -15,7 +15,7 @@ from storefront.extensions import db
 from storefront.models import CartLine, Order, OrderEvent, OutboxJob
 from storefront.payments.fulfilment import fulfill_checkout
 
-from . import stripe_events
+from .support import stripe_events
 from .conftest import csrf_token_from
 from .test_cart import add
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import requests
 
-from .servers import free_port
+from .support.live import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 

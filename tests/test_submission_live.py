@@ -30,8 +30,8 @@ from storefront.twikit.payload import payload_hash
 from storefront.worker import Worker
 
 from .conftest import shop_config
-from .servers import LiveServer
-from .twikit_sandbox import TwikitSandbox
+from .support.live import LiveServer
+from .support.twikit_sandbox import TwikitSandbox
 
 pytestmark = pytest.mark.live
 

@@ -19,9 +19,9 @@ from storefront.extensions import db
 from storefront.models import Order, OutboxJob
 
 from .conftest import shop_config
-from .servers import LiveServer
+from .support.live import LiveServer
 from .test_submission_live import paid_order
-from .twikit_sandbox import TwikitSandbox
+from .support.twikit_sandbox import TwikitSandbox
 
 pytestmark = pytest.mark.live
 ROOT = Path(__file__).resolve().parent.parent

@@ -116,7 +116,7 @@ def test_bad_addresses_are_shown_next_to_their_fields(page, live):
 def test_from_product_to_submitted_for_production(page, live):
     from storefront.worker import Worker
 
-    from ..twikit_sandbox import TwikitSandbox
+    from ..support.twikit_sandbox import TwikitSandbox
 
     twikit = TwikitSandbox(live.twikit.url)
     twikit.settings(PAYMENT_VERIFICATION_URL=f"{live.shop.url}/webhooks/twikit/demo-webhook-token/payment-verification")

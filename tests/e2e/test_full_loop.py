@@ -12,7 +12,7 @@ from storefront.models import Product
 
 from storefront.worker import Worker
 
-from ..twikit_sandbox import TwikitSandbox
+from ..support.twikit_sandbox import TwikitSandbox
 from .test_checkout_browser import add_pendant_to_cart, continue_to_payment, pay
 from .test_customize import open_product
 

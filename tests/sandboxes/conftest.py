@@ -121,7 +121,7 @@ def twikit_sandbox_shop(twikit_sandbox_live):
 
 @pytest.fixture(scope="session")
 def twikit_sandbox_browser(browser):
-    """The suite's one Chromium (tests/browser.py): Playwright's sync API allows one driver per process."""
+    """The suite's one Chromium (tests/support/browser.py): Playwright's sync API allows one driver per process."""
     return browser
 
 

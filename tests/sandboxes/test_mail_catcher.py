@@ -13,7 +13,7 @@ import requests
 
 from sandboxes.mail import create_app
 
-from tests.servers import free_port
+from ..support.live import free_port
 
 PACKAGE = Path(__file__).resolve().parents[2] / "storefront" / "sandbox" / "mail"
 

@@ -1,7 +1,7 @@
 """The Twikit sandbox's publisher and producer back-office: settings, orders, outbound webhooks, publishing.
 
 The sandbox and a tiny "shop" that receives its webhooks run on real ports
-(tests/servers.py), so every webhook really travels over HTTP.
+(tests/support/live.py), so every webhook really travels over HTTP.
 """
 
 import ast
@@ -24,7 +24,7 @@ from flask import Flask, jsonify, request
 from playwright.sync_api import expect
 
 from sandboxes.twikit import create_app, outbound
-from tests.servers import LiveServer, free_port
+from ..support.live import LiveServer, free_port
 
 SECRET = "demo-payload-secret"
 RETRY_DELAY = 0.5

@@ -1,0 +1,10 @@
+"""Helpers for the whole suite; each module has one job.
+
+- ``live``: real HTTP servers on loopback ports (``LiveServer``, ``free_port``).
+- ``factories``: orders, carts and catalog rows in the state a test needs.
+- ``queries``: reading an order, its events, jobs and webhook deliveries back.
+- ``twikit_webhooks``: Twikit's webhook calls to the shop, as request bodies.
+- ``twikit_sandbox``: talking to the live Twikit sandbox over HTTP.
+- ``stripe_events``: Stripe events signed as Stripe signs them, and paying on the Stripe sandbox.
+- ``browser``: Playwright fixtures (a pytest plugin, loaded by the top-level conftest).
+"""
