@@ -9,9 +9,9 @@ from pathlib import Path
 
 import requests
 
-from .support.live import free_port
+from ..support.live import free_port
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def procfile() -> dict[str, str]:

@@ -7,7 +7,7 @@ from storefront.extensions import db
 from storefront.models import Order, OutboxJob, WebhookDelivery, utcnow
 from storefront.orders.states import Status, note
 
-from .conftest import csrf_token_from
+from ..conftest import csrf_token_from
 
 
 def make_order(app, status=Status.NEEDS_ATTENTION, paid=True, reason="Twikit refused the order: 10 CouldNotFindConfig"):

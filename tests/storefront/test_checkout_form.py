@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from storefront.extensions import db
 from storefront.models import CartLine, Order
 
-from .conftest import csrf_token_from
+from ..conftest import csrf_token_from
 from .test_cart import add
 
 LABELS = ["First name", "Last name", "Email", "Address line 1", "Address line 2", "Postal code", "City",

@@ -15,8 +15,8 @@ from storefront.extensions import db
 from storefront.models import CartLine, Order, OrderEvent, OutboxJob
 from storefront.payments.fulfilment import fulfill_checkout
 
-from .support import stripe_events
-from .conftest import csrf_token_from
+from ..support import stripe_events
+from ..conftest import csrf_token_from
 from .test_cart import add
 
 SECRET = "whsec_test_functional"

@@ -8,7 +8,7 @@ import pytest
 from storefront import create_app
 from storefront.config import SETTINGS, ConfigError, load_config
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 PRODUCTION_ENV = {
     "SECRET_KEY": "s3cret-from-the-platform",

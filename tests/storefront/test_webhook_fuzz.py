@@ -15,9 +15,9 @@ from sqlalchemy import select
 from storefront.extensions import db
 from storefront.models import Order, Product, ScriptVersion
 
-from .support.factories import make_order
-from .support.queries import count, snapshot
-from .support.twikit_webhooks import production_report, shipping_report, url
+from ..support.factories import make_order
+from ..support.queries import count, snapshot
+from ..support.twikit_webhooks import production_report, shipping_report, url
 
 ROUTES = ["payment-verification", "production-completion", "order-completion", "website-publication"]
 STATUSES = ["paid", "submitted", "production_complete", "shipped", "needs_attention"]
