@@ -194,7 +194,7 @@ def live(tmp_path_factory):
     from sandboxes.mail import start_smtp
 
     folder = tmp_path_factory.mktemp("live")
-    twikit, stripe, shop, mail = LiveServer(None), LiveServer(None), LiveServer(None), LiveServer(None)
+    twikit, stripe, shop, mail = LiveServer(), LiveServer(), LiveServer(), LiveServer()
     smtp_port = free_port()
     smtp = start_smtp(str(folder / "mail.sqlite3"), "127.0.0.1", smtp_port)
     mail.build = lambda url: create_mail_catcher({"SANDBOX_DATABASE": str(folder / "mail.sqlite3")})

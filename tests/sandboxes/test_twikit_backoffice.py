@@ -97,7 +97,7 @@ class Receiver:
 def receiver_server():
     """One receiver for the module: stopping a live server takes a poll interval, so it is shared."""
     shop = Receiver()
-    server = LiveServer(lambda url: shop.app).start()
+    server = LiveServer(app=shop.app).start()
     shop.url = server.url
     yield shop
     shop.release.set()

@@ -51,7 +51,7 @@ def verifier():
     def verify():
         return jsonify(answer["body"]), answer["status"]
 
-    server = LiveServer(lambda url: app).start()
+    server = LiveServer(app=app).start()
     server.answer = answer
     yield server
     server.stop()
