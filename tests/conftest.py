@@ -11,7 +11,6 @@ ports, and browser tests drive Debian's Chromium through Playwright.
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from dataclasses import dataclass
@@ -25,24 +24,9 @@ from storefront import create_app
 from storefront.extensions import db
 
 from .support.live import LiveServer, free_port
+from .support.shop import BACKENDS, DEMO_CATALOG, TEST_DATABASE_URL, shop_config
 
 pytest_plugins = ["tests.support.browser"]
-
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
-BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
-DEMO_CATALOG = Path(__file__).resolve().parent.parent / "storefront" / "catalog" / "demo-catalog.json"
-
-
-def shop_config(tmp_path: Path, database_url: str, **overrides) -> dict:
-    """Settings for a shop under test: demo defaults, its own instance folder and database."""
-    return {
-        "TESTING": True,
-        "STOREFRONT_MODE": "demo",
-        "SECRET_KEY": "test-secret-key",
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "DATABASE_URL": database_url,
-        **overrides,
-    }
 
 
 # --- databases -------------------------------------------------------------------
@@ -140,14 +124,6 @@ def demo_catalog(app):
     with app.app_context():
         import_catalog_file(DEMO_CATALOG, app.config["SHOP_CURRENCY"])
     return DEMO_CATALOG
-
-
-def csrf_token_from(html: str) -> str:
-    """The CSRF token a page rendered, as a browser would submit it."""
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', html)
-    assert match, "the page has no CSRF token"
-    return match.group(1)
 
 
 # --- live servers ------------------------------------------------------------------

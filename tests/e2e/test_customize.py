@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from storefront.extensions import db
 from storefront.models import Variant
 
-from ..conftest import DEMO_CATALOG
+from ..support.shop import DEMO_CATALOG
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ from storefront.extensions import db
 from storefront.models import Order, OutboxJob, WebhookDelivery, utcnow
 from storefront.orders.states import Status, note
 
-from ..conftest import csrf_token_from
+from ..support.forms import csrf_token_from, log_in
 
 
 def make_order(app, status=Status.NEEDS_ATTENTION, paid=True, reason="Twikit refused the order: 10 CouldNotFindConfig"):
@@ -23,12 +23,6 @@ def make_order(app, status=Status.NEEDS_ATTENTION, paid=True, reason="Twikit ref
                                        reason="the order is not paid", answer={"success": False, "error": ""}))
         db.session.commit()
         return order.identifier
-
-
-def log_in(client, password="demo-admin-password"):
-    token = csrf_token_from(client.get("/admin/login").get_data(as_text=True))
-    return client.post("/admin/login", data={"csrf_token": token, "email": "admin@example.com",
-                                             "password": password})
 
 
 def test_the_back_office_needs_a_login(client):

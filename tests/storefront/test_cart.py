@@ -6,7 +6,7 @@ from sqlalchemy import select
 from storefront.extensions import db
 from storefront.models import CartLine
 
-from ..conftest import csrf_token_from
+from ..support.forms import csrf_token_from
 
 PREVIEW = "http://127.0.0.1:5001/previews/1001.png"  # the demo Twikit sandbox origin
 

@@ -16,13 +16,10 @@ from storefront.models import CartLine, Order, OrderEvent, OutboxJob
 from storefront.payments.fulfilment import fulfill_checkout
 
 from ..support import stripe_events
-from ..conftest import csrf_token_from
+from ..support.forms import BILLING_FORM, csrf_token_from
 from .test_cart import add
 
 SECRET = "whsec_test_functional"
-BILLING = {"billing-first_name": "Ada", "billing-last_name": "Lovelace", "billing-email": "ada@example.com",
-           "billing-address_line1": "Rue de la Loi 16", "billing-zip": "1000", "billing-city": "Brussels",
-           "billing-country_iso": "BE"}
 
 
 @pytest.fixture
@@ -34,7 +31,7 @@ def checkout(client, **extra):
     """Fill the address form and continue to payment; returns (order, Stripe's hosted page URL)."""
     add(client, configuration_id="1001", quantity="2")
     token = csrf_token_from(client.get("/checkout").get_data(as_text=True))
-    response = client.post("/checkout", data={"csrf_token": token, **BILLING, **extra})
+    response = client.post("/checkout", data={"csrf_token": token, **BILLING_FORM, **extra})
     assert response.status_code == 303, response.get_data(as_text=True)
     with client.application.app_context():
         order = db.session.scalar(select(Order).order_by(Order.id.desc()))

@@ -10,8 +10,7 @@ from pathlib import Path
 import requests
 
 from ..support.live import free_port
-
-ROOT = Path(__file__).resolve().parents[2]
+from ..support.shop import ROOT
 
 
 def procfile() -> dict[str, str]:

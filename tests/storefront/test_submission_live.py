@@ -29,13 +29,12 @@ from storefront.twikit.client import TwikitClient
 from storefront.twikit.payload import payload_hash
 from storefront.worker import Worker
 
-from ..conftest import shop_config
 from ..support.live import LiveServer
+from ..support.shop import ROOT, shop_config
 from ..support.twikit_sandbox import TwikitSandbox
 
 pytestmark = pytest.mark.live
 
-ROOT = Path(__file__).resolve().parents[2]
 ADDRESS = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com",
            "address_line1": "Rue de la Loi 16", "zip": "1000", "city": "Brussels", "country_iso": "BE"}
 

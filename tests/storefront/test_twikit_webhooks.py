@@ -9,10 +9,9 @@ from storefront.models import OutboxJob, Product, ScriptVersion, WebhookDelivery
 from storefront.orders.links import status_url
 from storefront.twikit.script import current_script_url
 
-from ..conftest import shop_config
-from .test_config import PRODUCTION_ENV
 from ..support.factories import make_order
 from ..support.queries import count, deliveries, order_of, snapshot, transitions
+from ..support.shop import PRODUCTION_ENV, shop_config
 from ..support.twikit_webhooks import production_report, shipping_report, url
 
 NEW_SCRIPT = "https://cdn.twikit.example/plugin/v2/twikit.js"

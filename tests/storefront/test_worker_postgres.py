@@ -18,13 +18,12 @@ from storefront import create_app
 from storefront.extensions import db
 from storefront.models import Order, OutboxJob
 
-from ..conftest import shop_config
 from ..support.live import LiveServer
 from .test_submission_live import paid_order
+from ..support.shop import ROOT, shop_config
 from ..support.twikit_sandbox import TwikitSandbox
 
 pytestmark = pytest.mark.live
-ROOT = Path(__file__).resolve().parents[2]
 ORDERS, WORKERS = 300, 3
 
 
