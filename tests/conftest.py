@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from storefront import create_app
 from storefront.extensions import db
 
+from .support.factories import import_demo_catalog
 from .support.live import LiveServer, free_port
 from .support.shop import BACKENDS, DEMO_CATALOG, TEST_DATABASE_URL, shop_config
 
@@ -119,10 +120,7 @@ def runner(app):
 @pytest.fixture
 def demo_catalog(app):
     """The demo catalog, imported through the real importer."""
-    from storefront.catalog.importer import import_catalog_file
-
-    with app.app_context():
-        import_catalog_file(DEMO_CATALOG, app.config["SHOP_CURRENCY"])
+    import_demo_catalog(app)
     return DEMO_CATALOG
 
 
@@ -163,11 +161,9 @@ class LiveStack:
 @pytest.fixture(scope="session")
 def live(tmp_path_factory):
     """The shop and both sandboxes on real ports, wired to each other as in the demo."""
-    from storefront.catalog.importer import import_catalog_file
-    from sandboxes.twikit import create_app as create_twikit_sandbox
-
     from sandboxes.mail import create_app as create_mail_catcher
     from sandboxes.mail import start_smtp
+    from sandboxes.twikit import create_app as create_twikit_sandbox
 
     folder = tmp_path_factory.mktemp("live")
     twikit, stripe, shop, mail = LiveServer(), LiveServer(), LiveServer(), LiveServer()
@@ -200,7 +196,7 @@ def live(tmp_path_factory):
         ))
         with app.app_context():
             db.create_all()
-            import_catalog_file(DEMO_CATALOG, app.config["SHOP_CURRENCY"])
+        import_demo_catalog(app)
         return app
 
     shop.build = build_shop

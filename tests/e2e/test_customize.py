@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from storefront.extensions import db
 from storefront.models import Variant
 
-from ..support.shop import DEMO_CATALOG
+from ..support.factories import import_demo_catalog
 
 pytestmark = pytest.mark.browser
 
@@ -103,10 +103,7 @@ def test_an_unknown_sku_disables_add_to_cart(page, live):
         page.get_by_label("Material").select_option("silver")
         expect(page.get_by_role("button", name="Add to cart")).to_be_enabled()
     finally:
-        from storefront.catalog.importer import import_catalog_file
-
-        with live.shop.app.app_context():
-            import_catalog_file(DEMO_CATALOG, "EUR")
+        import_demo_catalog(live.shop.app)
 
 
 def test_without_canvas_the_customer_sees_a_fallback_and_no_add_to_cart(page, live):

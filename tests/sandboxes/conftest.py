@@ -11,7 +11,6 @@ from sandboxes.twikit import create_app
 
 from ..support.live import LiveServer
 
-
 # A minimal shop page: includes the plugin script and records every callback.
 SHOP_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Test shop</title></head>

@@ -24,6 +24,7 @@ from flask import Flask, jsonify, request
 from playwright.sync_api import expect
 
 from sandboxes.twikit import create_app, outbound
+
 from ..support.live import LiveServer, free_port
 
 SECRET = "demo-payload-secret"

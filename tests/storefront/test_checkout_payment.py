@@ -16,8 +16,8 @@ from storefront.models import CartLine, Order, OrderEvent, OutboxJob
 from storefront.payments.fulfilment import fulfill_checkout
 
 from ..support import stripe_events
+from ..support.factories import add_to_cart
 from ..support.forms import BILLING_FORM, csrf_token_from
-from .test_cart import add
 
 SECRET = "whsec_test_functional"
 
@@ -29,7 +29,7 @@ def shop_overrides(stripe_sandbox):
 
 def checkout(client, **extra):
     """Fill the address form and continue to payment; returns (order, Stripe's hosted page URL)."""
-    add(client, configuration_id="1001", quantity="2")
+    add_to_cart(client, configuration_id="1001", quantity="2")
     token = csrf_token_from(client.get("/checkout").get_data(as_text=True))
     response = client.post("/checkout", data={"csrf_token": token, **BILLING_FORM, **extra})
     assert response.status_code == 303, response.get_data(as_text=True)
