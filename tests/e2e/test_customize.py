@@ -10,17 +10,9 @@ from storefront.extensions import db
 from storefront.models import Variant
 
 from ..support.factories import import_demo_catalog
+from ..support.pages import PENDANT, open_product
 
 pytestmark = pytest.mark.browser
-
-PENDANT = "/products/diamond-letter-pendant"
-
-
-def open_product(page, live, path=PENDANT):
-    page.goto(live.shop.url + path)
-    expect(page.locator("[data-twikit-progress]")).to_have_attribute("aria-valuenow", "100")
-    expect(page.locator("[data-twikit-product]")).to_have_attribute("data-twikit-status", "ready")
-    return page
 
 
 def test_the_product_loads_the_plugin_and_progress_reaches_ready(page, live):

@@ -12,9 +12,8 @@ from storefront.models import Product
 
 from storefront.worker import Worker
 
+from ..support.pages import add_pendant_to_cart, continue_to_payment, open_product, pay
 from ..support.twikit_sandbox import TwikitSandbox
-from .test_checkout_browser import add_pendant_to_cart, continue_to_payment, pay
-from .test_customize import open_product
 
 pytestmark = pytest.mark.browser
 

@@ -9,4 +9,5 @@
 - ``twikit_sandbox``: talking to the live Twikit sandbox over HTTP.
 - ``stripe_events``: Stripe events signed as Stripe signs them, and paying on the Stripe sandbox.
 - ``browser``: Playwright fixtures (a pytest plugin, loaded by the top-level conftest).
+- ``pages``: a customer's steps in Chromium: open a product, add it to the cart, check out, pay.
 """
