@@ -11,7 +11,6 @@ ports, and browser tests drive Debian's Chromium through Playwright.
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from dataclasses import dataclass
@@ -24,25 +23,11 @@ from sqlalchemy.engine import make_url
 from storefront import create_app
 from storefront.extensions import db
 
-from .servers import LiveServer, free_port
+from .support.factories import import_demo_catalog
+from .support.live import LiveServer, free_port
+from .support.shop import BACKENDS, DEMO_CATALOG, TEST_DATABASE_URL, shop_config
 
-pytest_plugins = ["tests.browser"]
-
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
-BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
-DEMO_CATALOG = Path(__file__).resolve().parent.parent / "storefront" / "catalog" / "demo-catalog.json"
-
-
-def shop_config(tmp_path: Path, database_url: str, **overrides) -> dict:
-    """Settings for a shop under test: demo defaults, its own instance folder and database."""
-    return {
-        "TESTING": True,
-        "STOREFRONT_MODE": "demo",
-        "SECRET_KEY": "test-secret-key",
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "DATABASE_URL": database_url,
-        **overrides,
-    }
+pytest_plugins = ["tests.support.browser"]
 
 
 # --- databases -------------------------------------------------------------------
@@ -135,19 +120,8 @@ def runner(app):
 @pytest.fixture
 def demo_catalog(app):
     """The demo catalog, imported through the real importer."""
-    from storefront.catalog.importer import import_catalog_file
-
-    with app.app_context():
-        import_catalog_file(DEMO_CATALOG, app.config["SHOP_CURRENCY"])
+    import_demo_catalog(app)
     return DEMO_CATALOG
-
-
-def csrf_token_from(html: str) -> str:
-    """The CSRF token a page rendered, as a browser would submit it."""
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', html)
-    assert match, "the page has no CSRF token"
-    return match.group(1)
 
 
 # --- live servers ------------------------------------------------------------------
@@ -187,14 +161,12 @@ class LiveStack:
 @pytest.fixture(scope="session")
 def live(tmp_path_factory):
     """The shop and both sandboxes on real ports, wired to each other as in the demo."""
-    from storefront.catalog.importer import import_catalog_file
-    from sandboxes.twikit import create_app as create_twikit_sandbox
-
     from sandboxes.mail import create_app as create_mail_catcher
     from sandboxes.mail import start_smtp
+    from sandboxes.twikit import create_app as create_twikit_sandbox
 
     folder = tmp_path_factory.mktemp("live")
-    twikit, stripe, shop, mail = LiveServer(None), LiveServer(None), LiveServer(None), LiveServer(None)
+    twikit, stripe, shop, mail = LiveServer(), LiveServer(), LiveServer(), LiveServer()
     smtp_port = free_port()
     smtp = start_smtp(str(folder / "mail.sqlite3"), "127.0.0.1", smtp_port)
     mail.build = lambda url: create_mail_catcher({"SANDBOX_DATABASE": str(folder / "mail.sqlite3")})
@@ -224,7 +196,7 @@ def live(tmp_path_factory):
         ))
         with app.app_context():
             db.create_all()
-            import_catalog_file(DEMO_CATALOG, app.config["SHOP_CURRENCY"])
+        import_demo_catalog(app)
         return app
 
     shop.build = build_shop

@@ -10,43 +10,9 @@ from sqlalchemy import select
 from storefront.extensions import db
 from storefront.models import Order, StripeEvent
 
-from .test_customize import open_product
+from ..support.pages import add_pendant_to_cart, continue_to_payment, fill_address, pay
 
 pytestmark = pytest.mark.browser
-
-
-def add_pendant_to_cart(page, live):
-    open_product(page, live)
-    page.get_by_label("Letter", exact=True).fill("M")
-    page.get_by_role("button", name="Add to cart").click()
-    expect(page).to_have_url(re.compile(r"/cart$"))
-    return page.locator("[data-cart-line]").get_attribute("data-configuration-id")
-
-
-def fill_address(page):
-    billing = page.get_by_role("group", name="Billing address")
-    billing.get_by_label("First name").fill("Ada")
-    billing.get_by_label("Last name").fill("Lovelace")
-    billing.get_by_label("Email").fill("ada@example.com")
-    billing.get_by_label("Address line 1").fill("Rue de la Loi 16")
-    billing.get_by_label("Postal code").fill("1000")
-    billing.get_by_label("City").fill("Brussels")
-    billing.get_by_label("Country").select_option("BE")
-
-
-def continue_to_payment(page):
-    """From the cart: check out with a valid address, and land on Stripe's hosted page."""
-    page.get_by_role("link", name="Checkout").click()
-    fill_address(page)
-    page.get_by_role("button", name="Continue to payment").click()
-
-
-def pay(page, card):
-    page.get_by_label("Card number").fill(card)
-    page.get_by_label("Expiry (MM/YY)").fill("12/34")
-    page.get_by_label("CVC").fill("123")
-    page.get_by_label("Name on card").fill("Ada Lovelace")
-    page.get_by_role("button", name=re.compile(r"^Pay ")).click()
 
 
 def test_from_product_to_paid(page, live):
@@ -116,7 +82,7 @@ def test_bad_addresses_are_shown_next_to_their_fields(page, live):
 def test_from_product_to_submitted_for_production(page, live):
     from storefront.worker import Worker
 
-    from ..twikit_sandbox import TwikitSandbox
+    from ..support.twikit_sandbox import TwikitSandbox
 
     twikit = TwikitSandbox(live.twikit.url)
     twikit.settings(PAYMENT_VERIFICATION_URL=f"{live.shop.url}/webhooks/twikit/demo-webhook-token/payment-verification")

@@ -4,30 +4,23 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
 from storefront.extensions import db
 from storefront.models import Variant
 
-from ..conftest import DEMO_CATALOG
+from ..support.factories import import_demo_catalog
+from ..support.pages import PENDANT, open_product
 
 pytestmark = pytest.mark.browser
-
-PENDANT = "/products/diamond-letter-pendant"
-
-
-def open_product(page, live, path=PENDANT):
-    page.goto(live.shop.url + path)
-    expect(page.locator("[data-twikit-progress]")).to_have_attribute("aria-valuenow", "100")
-    expect(page.locator("[data-twikit-product]")).to_have_attribute("data-twikit-status", "ready")
-    return page
 
 
 def test_the_product_loads_the_plugin_and_progress_reaches_ready(page, live):
     seen = []
     page.expose_function("recordProgress", lambda value: seen.append(int(value)))
     page.add_init_script("""
-        new MutationObserver((records) => records.forEach((r) => window.recordProgress(r.target.getAttribute('aria-valuenow'))))
+        new MutationObserver((records) => records.forEach(
+          (r) => window.recordProgress(r.target.getAttribute('aria-valuenow'))))
           .observe(document, {subtree: true, attributeFilter: ['aria-valuenow']});
     """)
     open_product(page, live)
@@ -103,10 +96,7 @@ def test_an_unknown_sku_disables_add_to_cart(page, live):
         page.get_by_label("Material").select_option("silver")
         expect(page.get_by_role("button", name="Add to cart")).to_be_enabled()
     finally:
-        from storefront.catalog.importer import import_catalog_file
-
-        with live.shop.app.app_context():
-            import_catalog_file(DEMO_CATALOG, "EUR")
+        import_demo_catalog(live.shop.app)
 
 
 def test_without_canvas_the_customer_sees_a_fallback_and_no_add_to_cart(page, live):

@@ -9,12 +9,10 @@ from sqlalchemy import select
 
 from storefront.extensions import db
 from storefront.models import Product
-
 from storefront.worker import Worker
 
-from ..twikit_sandbox import TwikitSandbox
-from .test_checkout_browser import add_pendant_to_cart, continue_to_payment, pay
-from .test_customize import open_product
+from ..support.pages import add_pendant_to_cart, continue_to_payment, open_product, pay
+from ..support.twikit_sandbox import TwikitSandbox
 
 pytestmark = pytest.mark.browser
 

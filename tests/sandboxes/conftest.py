@@ -5,13 +5,11 @@ The browser tests run the sandbox on a real threaded server and a tiny "shop"
 page on a second port, so the plugin works cross-origin as it does for real.
 """
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from sandboxes.twikit import create_app
 
+from ..support.live import LiveServer
 
 # A minimal shop page: includes the plugin script and records every callback.
 SHOP_PAGE = """<!doctype html>
@@ -49,24 +47,6 @@ SHOP_PAGE = """<!doctype html>
 """
 
 
-class LiveServer:
-    """A WSGI app on a free loopback port, served by werkzeug in a daemon thread."""
-
-    def __init__(self, app):
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.server.shutdown()
-        self.thread.join(timeout=10)
-        self.server.server_close()
-
-
 @pytest.fixture
 def twikit_sandbox_app(tmp_path):
     """A sandbox app with its own fresh database file."""
@@ -92,7 +72,7 @@ def twikit_sandbox_live_app(tmp_path_factory):
 @pytest.fixture(scope="session")
 def twikit_sandbox_live(twikit_sandbox_live_app):
     """The sandbox on a real port; yields its base URL."""
-    with LiveServer(twikit_sandbox_live_app) as live:
+    with LiveServer(app=twikit_sandbox_live_app) as live:
         yield live.url
 
 
@@ -115,13 +95,13 @@ def twikit_sandbox_shop(twikit_sandbox_live):
                                   ("Content-Length", str(len(body)))])
         return [body]
 
-    with LiveServer(shop) as live:
+    with LiveServer(app=shop) as live:
         yield live.url + "/"
 
 
 @pytest.fixture(scope="session")
 def twikit_sandbox_browser(browser):
-    """The suite's one Chromium (tests/browser.py): Playwright's sync API allows one driver per process."""
+    """The suite's one Chromium (tests/support/browser.py): Playwright's sync API allows one driver per process."""
     return browser
 
 

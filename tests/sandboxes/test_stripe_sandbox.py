@@ -8,7 +8,6 @@ the shop's webhook endpoint and records what it receives.
 from __future__ import annotations
 
 import json
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -19,11 +18,12 @@ from pathlib import Path
 import pytest
 import requests
 import stripe
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from sandboxes.stripe import create_app, signing
 from sandboxes.stripe.params import decode
+
+from ..support.live import LiveServer, free_port
 
 pytestmark = pytest.mark.live
 
@@ -34,22 +34,6 @@ GOOD_CARD = {"email": "ada@example.com", "card_number": "4242 4242 4242 4242",
 
 
 # --- Helpers: live servers ------------------------------------------------
-
-class LiveServer:
-    """A WSGI app on a threaded werkzeug server, on a free loopback port."""
-
-    def __init__(self, app):
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,),
-                                       daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(5)
-
 
 class Receiver:
     """Plays the shop: records webhook POSTs, fails the first ``fail_first``
@@ -102,7 +86,7 @@ class Sandbox:
 @pytest.fixture
 def receiver():
     recorder = Receiver()
-    server = LiveServer(recorder)
+    server = LiveServer(app=recorder, poll_interval=0.05).start()
     recorder.url = server.url
     yield recorder
     server.stop()
@@ -120,7 +104,7 @@ def sandbox(tmp_path, receiver):
         "ASYNC_SETTLE_SECONDS": 0.2,
         "WORKER_POLL_SECONDS": 0.05,
     })
-    server = LiveServer(app)
+    server = LiveServer(app=app, poll_interval=0.05).start()
     yield Sandbox(app, server, database)
     server.stop()
     app.extensions["stripe_sandbox"].worker.stop()
@@ -335,13 +319,11 @@ def test_failed_deliveries_are_retried_and_logged(client, sandbox, receiver):
 
 def test_delivery_gives_up_after_the_last_delay(tmp_path):
     # Nothing listens on this port: every attempt is a connection error.
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        dead_url = f"http://127.0.0.1:{sock.getsockname()[1]}/webhooks"
+    dead_url = f"http://127.0.0.1:{free_port()}/webhooks"
     app = create_app({"SANDBOX_DATABASE": str(tmp_path / "db.sqlite3"),
                       "WEBHOOK_URL": dead_url, "WEBHOOK_SECRET": SECRET,
                       "WEBHOOK_RETRY_DELAYS": [0.01, 0.01], "WORKER_POLL_SECONDS": 0.02})
-    server = LiveServer(app)
+    server = LiveServer(app=app, poll_interval=0.05).start()
     try:
         sandbox = Sandbox(app, server, tmp_path / "db.sqlite3")
         session = _create_raw(server.url, "http://shop.test/ok")
@@ -465,9 +447,7 @@ def test_form_decoding():
 
 
 def test_command_line_starts_a_threaded_server(tmp_path):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "sandboxes.stripe", "--host", "127.0.0.1",
          "--port", str(port), "--database", str(tmp_path / "cli.sqlite3"),

@@ -157,7 +157,7 @@ def test_meshes_are_closed_and_face_outwards(product_key, values):
     """Every edge is walked once each way (closed shells), and the signed volume is positive."""
     mesh = meshes.generate(product_key, values)
     edges = Counter((a, b) for triangle in mesh.triangles
-                    for a, b in zip(triangle, triangle[1:] + triangle[:1]))
+                    for a, b in zip(triangle, triangle[1:] + triangle[:1], strict=True))
     assert all(edges[(b, a)] == count for (a, b), count in edges.items())
     volume = sum(a[0] * (b[1] * c[2] - b[2] * c[1]) - a[1] * (b[0] * c[2] - b[2] * c[0])
                  + a[2] * (b[0] * c[1] - b[1] * c[0]) for a, b, c in mesh.triangles) / 6

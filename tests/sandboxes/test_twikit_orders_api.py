@@ -12,7 +12,8 @@ from flask import Flask, jsonify, request
 from sandboxes.twikit import configurations, create_app, orders, products, settings
 from sandboxes.twikit.parameters import validate_parameters, variation_for
 from sandboxes.twikit.verification import FAULTY, REFUSED, VERIFIED, judge
-from tests.servers import LiveServer
+
+from ..support.live import LiveServer
 
 SECRET = "demo-payload-secret"
 ORDERS_URL = "/api/v1/orders/sandbox-integration"

@@ -161,7 +161,8 @@ def test_save_refuses_an_absurd_body_before_reading_it(twikit_sandbox_client):
 
 
 def test_preview_serves_the_stored_png(twikit_sandbox_client):
-    configuration_id = twikit_sandbox_client.post("/api/plugin/configurations", json=save_body()).json["configurationId"]
+    saved = twikit_sandbox_client.post("/api/plugin/configurations", json=save_body())
+    configuration_id = saved.json["configurationId"]
     response = twikit_sandbox_client.get(f"/previews/{configuration_id}.png")
     assert response.status_code == 200
     assert response.mimetype == "image/png"
@@ -172,7 +173,8 @@ def test_preview_serves_the_stored_png(twikit_sandbox_client):
 
 
 def test_configuration_json_returns_what_was_saved(twikit_sandbox_client):
-    configuration_id = twikit_sandbox_client.post("/api/plugin/configurations", json=save_body()).json["configurationId"]
+    saved = twikit_sandbox_client.post("/api/plugin/configurations", json=save_body())
+    configuration_id = saved.json["configurationId"]
     configuration = twikit_sandbox_client.get(f"/api/sandbox/configurations/{configuration_id}").json
     assert configuration["configurationId"] == configuration_id
     assert configuration["productKey"] == "diamond-letter-jewel"
@@ -217,7 +219,8 @@ LOADED = "window.events.some(e => e[0] === 'loaded')"
 def open_shop(page, shop_url, product_key="diamond-letter-jewel", locale="en", extra_options=None):
     """Load the test shop, start a context, and wait until it is loaded and drawn."""
     page.goto(shop_url)
-    page.evaluate("([key, locale, extra]) => startTwikit(key, locale, extra)", [product_key, locale, extra_options or {}])
+    page.evaluate("([key, locale, extra]) => startTwikit(key, locale, extra)",
+                  [product_key, locale, extra_options or {}])
     page.wait_for_function(LOADED)
 
 
@@ -236,7 +239,8 @@ def test_plugin_loads_with_progress_controls_and_variation(twikit_sandbox_page, 
     assert progress == sorted(progress)
     assert events(twikit_sandbox_page, "parametersReady") == [[False]]  # a plain element: no jQuery here
     assert events(twikit_sandbox_page, "variationChanged") == [[{"id": "silver", "sku": "DLJ-SILVER", "price": 49}]]
-    names = twikit_sandbox_page.eval_on_selector_all("#parameters [data-twikit-parameter]", "els => els.map(e => e.name)")
+    names = twikit_sandbox_page.eval_on_selector_all("#parameters [data-twikit-parameter]",
+                                                     "els => els.map(e => e.name)")
     assert names == ["letter", "size", "material"]
     # Every control has a label, and the canvas fills the target's width, sharp on HiDPI.
     assert twikit_sandbox_page.get_by_label("Material").input_value() == "silver"
@@ -282,7 +286,8 @@ def test_a_change_within_the_same_variation_fires_nothing(twikit_sandbox_page, t
 
 
 @pytest.mark.browser
-def test_save_answers_an_id_and_a_preview_url_serving_a_png(twikit_sandbox_page, twikit_sandbox_shop, twikit_sandbox_live):
+def test_save_answers_an_id_and_a_preview_url_serving_a_png(twikit_sandbox_page, twikit_sandbox_shop,
+                                                           twikit_sandbox_live):
     open_shop(twikit_sandbox_page, twikit_sandbox_shop)
     twikit_sandbox_page.fill("input[name=letter]", "q")  # typed lower case, made upper case
     twikit_sandbox_page.select_option("select[name=material]", "gold")
@@ -292,7 +297,8 @@ def test_save_answers_an_id_and_a_preview_url_serving_a_png(twikit_sandbox_page,
     assert save_data["previewUrl"] == f"{twikit_sandbox_live}/previews/{save_data['configurationId']}.png"
     preview = requests.get(save_data["previewUrl"], timeout=10)
     assert preview.headers["Content-Type"] == "image/png" and preview.content.startswith(PNG_SIGNATURE)
-    stored = requests.get(f"{twikit_sandbox_live}/api/sandbox/configurations/{save_data['configurationId']}", timeout=10).json()
+    stored = requests.get(f"{twikit_sandbox_live}/api/sandbox/configurations/{save_data['configurationId']}",
+                          timeout=10).json()
     assert stored["parameters"] == {"letter": "Q", "size": "medium", "material": "gold"}
     assert stored["variation"] == {"id": "gold", "sku": "DLJ-GOLD"}
 
@@ -308,7 +314,8 @@ def test_preview_background_defaults_to_white_and_blank_means_transparent(
     corner = twikit_sandbox_page.evaluate(
         """url => new Promise((resolve) => {
              const image = new Image(); image.crossOrigin = 'anonymous';
-             image.onload = () => { const c = document.createElement('canvas'); c.width = image.width; c.height = image.height;
+             image.onload = () => {
+               const c = document.createElement('canvas'); c.width = image.width; c.height = image.height;
                const ctx = c.getContext('2d'); ctx.drawImage(image, 0, 0);
                resolve([image.width, Array.from(ctx.getImageData(2, 2, 1, 1).data)]); };
              image.src = url; })""",
@@ -368,7 +375,8 @@ def test_initialize_takes_a_jquery_target_and_the_spec_example_spelling(twikit_s
     twikit_sandbox_page.goto(twikit_sandbox_shop)
     # A stand-in for jQuery: the plugin only needs $(element) -> {jquery, 0: element}.
     twikit_sandbox_page.evaluate("""() => {
-        window.jQuery = (element) => ({ jquery: 'stub', 0: typeof element === 'string' ? document.querySelector(element) : element, length: 1 });
+        window.jQuery = (element) => ({
+          jquery: 'stub', 0: typeof element === 'string' ? document.querySelector(element) : element, length: 1 });
         window.received = [];
         window.twikit.initialize('diamond-letter-jewel', 'default', jQuery('#visualisation'), {
           parameterReady: (parameters) => received.push(parameters.jquery),
@@ -383,7 +391,8 @@ def test_initialize_takes_a_jquery_target_and_the_spec_example_spelling(twikit_s
 def test_unknown_product_key_throws_a_clear_error(twikit_sandbox_page, twikit_sandbox_shop):
     twikit_sandbox_page.goto(twikit_sandbox_shop)
     message = twikit_sandbox_page.evaluate(
-        "() => { try { twikit.createContext('wave-vase', 'en', '#visualisation', {}); } catch (e) { return e.message; } }")
+        "() => { try { twikit.createContext('wave-vase', 'en', '#visualisation', {}); }"
+        " catch (e) { return e.message; } }")
     assert 'unknown product key "wave-vase"' in message and "geo-lamp" in message
 
 
@@ -402,7 +411,8 @@ def test_every_parameter_changes_the_picture(twikit_sandbox_page, twikit_sandbox
     for name, value in changes.items():
         before = twikit_sandbox_page.evaluate(picture)
         twikit_sandbox_page.evaluate("([name, value]) => twikitContext.setParameter(name, value)", [name, value])
-        twikit_sandbox_page.wait_for_function("window.events.filter(e => e[0] === 'statusChanged').pop()[2] === 'ready'")
+        twikit_sandbox_page.wait_for_function(
+            "window.events.filter(e => e[0] === 'statusChanged').pop()[2] === 'ready'")
         assert twikit_sandbox_page.evaluate(picture) != before, f"{name}={value} did not change the picture"
         assert twikit_sandbox_page.input_value(f"[name={name}]") == str(value) or name == "colour"
 
@@ -424,7 +434,8 @@ def test_set_parameter_rejects_bad_values_and_destroy_cleans_up(twikit_sandbox_p
         "() => { try { twikitContext.setParameter('thickness', 9); } catch (e) { return e.message; } }")
     assert "not a valid thickness" in message
     twikit_sandbox_page.evaluate("twikitContext.destroy()")
-    assert twikit_sandbox_page.evaluate("document.querySelectorAll('#visualisation canvas, .twikit-parameters').length") == 0
+    leftovers = "document.querySelectorAll('#visualisation canvas, .twikit-parameters').length"
+    assert twikit_sandbox_page.evaluate(leftovers) == 0
     err, save_data = twikit_sandbox_page.evaluate("saveTwikit()")
     assert save_data is None and "destroyed" in err
 
@@ -448,7 +459,8 @@ def test_a_published_version_brings_the_next_product(twikit_sandbox_page, twikit
     err, save_data = twikit_sandbox_page.evaluate(
         "new Promise((resolve) => vase.save((err, data) => resolve([err && err.message, data])))")
     assert err is None
-    stored = requests.get(f"{twikit_sandbox_live}/api/sandbox/configurations/{save_data['configurationId']}", timeout=10).json()
+    stored = requests.get(f"{twikit_sandbox_live}/api/sandbox/configurations/{save_data['configurationId']}",
+                          timeout=10).json()
     assert stored["version"] == version and stored["variation"]["sku"] == "WVS-LRG"
 
 

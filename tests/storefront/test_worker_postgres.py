@@ -9,7 +9,6 @@ import re
 import subprocess
 import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -18,13 +17,12 @@ from storefront import create_app
 from storefront.extensions import db
 from storefront.models import Order, OutboxJob
 
-from .conftest import shop_config
-from .servers import LiveServer
-from .test_submission_live import paid_order
-from .twikit_sandbox import TwikitSandbox
+from ..support.factories import PAID_AND_QUEUED, make_order
+from ..support.live import LiveServer
+from ..support.shop import ROOT, shop_config
+from ..support.twikit_sandbox import TwikitSandbox
 
 pytestmark = pytest.mark.live
-ROOT = Path(__file__).resolve().parent.parent
 ORDERS, WORKERS = 300, 3
 
 
@@ -45,7 +43,8 @@ def test_three_workers_submit_300_orders_exactly_once(make_postgres_database, tw
         db.create_all()
     sandbox = TwikitSandbox(twikit.url)
     configurations = [sandbox.save_configuration(letter) for letter in "ABCDE"]
-    identifiers = {paid_order(shop, [configurations[n % 5], configurations[(n + 1) % 5]]) for n in range(ORDERS)}
+    identifiers = {make_order(shop, lines=[configurations[n % 5], configurations[(n + 1) % 5]], **PAID_AND_QUEUED)
+                   for n in range(ORDERS)}
 
     env = {**os.environ, "STOREFRONT_MODE": "demo", "DATABASE_URL": database_url,
            "TWIKIT_API_URL": f"{twikit.url}/api/v1"}

@@ -9,10 +9,10 @@ from storefront.models import OutboxJob, Product, ScriptVersion, WebhookDelivery
 from storefront.orders.links import status_url
 from storefront.twikit.script import current_script_url
 
-from .conftest import shop_config
-from .test_config import PRODUCTION_ENV
-from .twikit_orders import (count, deliveries, make_order, order_of, production_report, shipping_report, snapshot,
-                            transitions, url)
+from ..support.factories import make_order
+from ..support.queries import count, deliveries, order_of, snapshot, transitions
+from ..support.shop import PRODUCTION_ENV, shop_config
+from ..support.twikit_webhooks import production_report, shipping_report, url
 
 NEW_SCRIPT = "https://cdn.twikit.example/plugin/v2/twikit.js"
 
@@ -80,7 +80,7 @@ def test_a_wrong_shape_or_type_is_a_400_that_names_the_field(app, client, route,
 
 def test_every_delivery_is_logged_with_its_raw_body_and_answer(app, client):
     identifier = make_order(app)
-    raw = '{"identifier": "%s", "configurationIds": [1001]}' % identifier
+    raw = f'{{"identifier": "{identifier}", "configurationIds": [1001]}}'
     client.post(url("payment-verification"), data=raw, content_type="application/json")
     [delivery] = deliveries(app, "payment-verification")
     assert (delivery.raw_body, delivery.order_identifier, delivery.http_status, delivery.outcome, delivery.answer) \

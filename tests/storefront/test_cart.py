@@ -6,27 +6,18 @@ from sqlalchemy import select
 from storefront.extensions import db
 from storefront.models import CartLine
 
-from .conftest import csrf_token_from
-
-PREVIEW = "http://127.0.0.1:5001/previews/1001.png"  # the demo Twikit sandbox origin
-
-
-def add(client, *, product="diamond-letter-pendant", sku="DLJ-SILVER", configuration_id="1001",
-        preview_url=PREVIEW, quantity="1", **extra):
-    token = csrf_token_from(client.get(f"/products/{product}").get_data(as_text=True))
-    data = {"csrf_token": token, "product": product, "sku": sku, "configuration_id": configuration_id,
-            "preview_url": preview_url, "quantity": quantity, **extra}
-    return client.post("/cart/lines", data=data)
+from ..support.factories import PREVIEW, add_to_cart
+from ..support.forms import csrf_token_from
 
 
 def lines(app):
     with app.app_context():
-        return [(l.configuration_id, l.variant.sku, l.quantity, l.unit_price_cents, l.preview_url)
-                for l in db.session.scalars(select(CartLine).order_by(CartLine.id))]
+        return [(line.configuration_id, line.variant.sku, line.quantity, line.unit_price_cents, line.preview_url)
+                for line in db.session.scalars(select(CartLine).order_by(CartLine.id))]
 
 
 def test_add_to_cart_keeps_the_configuration_id_and_the_shops_price(app, client, demo_catalog):
-    response = add(client, sku="DLJ-GOLD", configuration_id="1234", quantity="2")
+    response = add_to_cart(client, sku="DLJ-GOLD", configuration_id="1234", quantity="2")
     assert response.status_code == 303 and response.headers["Location"].endswith("/cart")
     assert lines(app) == [(1234, "DLJ-GOLD", 2, 8900, PREVIEW)]
     page = client.get("/cart").get_data(as_text=True)
@@ -37,7 +28,7 @@ def test_add_to_cart_keeps_the_configuration_id_and_the_shops_price(app, client,
 
 
 def test_a_posted_price_is_ignored(app, client, demo_catalog):
-    add(client, sku="DLJ-SILVER", price="1", unit_price_cents="1", price_cents="1")
+    add_to_cart(client, sku="DLJ-SILVER", price="1", unit_price_cents="1", price_cents="1")
     assert lines(app)[0][3] == 4900
 
 
@@ -57,9 +48,9 @@ def test_a_posted_price_is_ignored(app, client, demo_catalog):
     ({"quantity": "100"}, "Quantity"),
 ])
 def test_tampered_lines_get_a_400_and_leave_the_cart_untouched(app, client, demo_catalog, changes, message):
-    add(client, configuration_id="77")
+    add_to_cart(client, configuration_id="77")
     before = lines(app)
-    response = add(client, **changes)
+    response = add_to_cart(client, **changes)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert lines(app) == before
@@ -78,15 +69,15 @@ def test_an_unpublished_or_unknown_product_cannot_be_added(app, client, demo_cat
 
 
 def test_the_same_configuration_twice_merges_into_one_line(app, client, demo_catalog):
-    add(client, configuration_id="42")
-    add(client, configuration_id="42", quantity="3")
-    add(client, configuration_id="43")
+    add_to_cart(client, configuration_id="42")
+    add_to_cart(client, configuration_id="42", quantity="3")
+    add_to_cart(client, configuration_id="43")
     assert [(c, q) for c, _, q, _, _ in lines(app)] == [(42, 4), (43, 1)]
 
 
 def test_one_configuration_cannot_become_another_variation(app, client, demo_catalog):
-    add(client, configuration_id="42", sku="DLJ-SILVER")
-    assert add(client, configuration_id="42", sku="DLJ-GOLD").status_code == 400
+    add_to_cart(client, configuration_id="42", sku="DLJ-SILVER")
+    assert add_to_cart(client, configuration_id="42", sku="DLJ-GOLD").status_code == 400
     assert lines(app)[0][1] == "DLJ-SILVER"
 
 
@@ -98,7 +89,7 @@ def test_without_csrf_token_nothing_is_added(app, client, demo_catalog):
 
 
 def test_update_quantity_and_remove(app, client, demo_catalog):
-    add(client, configuration_id="42")
+    add_to_cart(client, configuration_id="42")
     page = client.get("/cart").get_data(as_text=True)
     token = csrf_token_from(page)
     with app.app_context():
@@ -107,7 +98,8 @@ def test_update_quantity_and_remove(app, client, demo_catalog):
     assert response.status_code == 303
     assert lines(app)[0][2] == 5
     assert "€245.00" in client.get("/cart").get_data(as_text=True)
-    assert client.post(f"/cart/lines/{line_id}/quantity", data={"csrf_token": token, "quantity": "0"}).status_code == 400
+    refused = client.post(f"/cart/lines/{line_id}/quantity", data={"csrf_token": token, "quantity": "0"})
+    assert refused.status_code == 400
     assert client.post(f"/cart/lines/{line_id}/remove", data={}).status_code == 400  # no CSRF token
     assert lines(app)[0][2] == 5
     assert client.post(f"/cart/lines/{line_id}/remove", data={"csrf_token": token}).status_code == 303
@@ -117,19 +109,20 @@ def test_update_quantity_and_remove(app, client, demo_catalog):
 
 def test_another_customers_line_is_not_found(app, demo_catalog):
     alice, mallory = app.test_client(), app.test_client()
-    add(alice, configuration_id="42")
+    add_to_cart(alice, configuration_id="42")
     with app.app_context():
         line_id = db.session.scalar(select(CartLine.id))
     token = csrf_token_from(mallory.get("/cart").get_data(as_text=True))
     assert mallory.post(f"/cart/lines/{line_id}/remove", data={"csrf_token": token}).status_code == 404
-    assert mallory.post(f"/cart/lines/{line_id}/quantity", data={"csrf_token": token, "quantity": "9"}).status_code == 404
+    stranger = mallory.post(f"/cart/lines/{line_id}/quantity", data={"csrf_token": token, "quantity": "9"})
+    assert stranger.status_code == 404
     assert lines(app)[0][2] == 1
 
 
 def test_price_change_in_the_catalog_reaches_the_line_on_update(app, client, demo_catalog):
     from storefront.models import Variant
 
-    add(client, configuration_id="42")
+    add_to_cart(client, configuration_id="42")
     with app.app_context():
         db.session.scalar(select(Variant).where(Variant.sku == "DLJ-SILVER")).price_cents = 5500
         db.session.commit()
@@ -140,6 +133,6 @@ def test_price_change_in_the_catalog_reaches_the_line_on_update(app, client, dem
 
 
 def test_a_preview_url_that_browsers_could_read_as_another_host_is_refused(app, client, demo_catalog):
-    response = add(client, preview_url="http://127.0.0.1:5001\\@evil.example/previews/1.png")
+    response = add_to_cart(client, preview_url="http://127.0.0.1:5001\\@evil.example/previews/1.png")
     assert response.status_code == 400 and "does not come from Twikit" in response.get_data(as_text=True)
     assert lines(app) == []

@@ -2,10 +2,11 @@
 
 import hashlib
 
-from storefront.models import Order, OrderLine
 from storefront.twikit.client import ApiResult
 from storefront.twikit.payload import build_order_payload, payload_hash, serialise
 from storefront.twikit.result_codes import SPEC_NAMES, ResultCode
+
+from ..support.factories import build_order
 
 BILLING = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com",
            "address_line1": "Rue de la Loi 16", "address_line2": "", "zip": "1000", "city": "Brussels",
@@ -30,12 +31,11 @@ EXPECTED_HASH = "8c845312c208e4361ac4703ee01d6843"
 
 
 def order():
-    return Order(identifier="TW-261129-7K3QX9", billing_address=BILLING, delivery_address=DELIVERY, lines=[
-        OrderLine(identifier="TW-261129-7K3QX9-1", configuration_id=1001, quantity=2, product_key="diamond-letter-jewel",
-                  product_name="Pendant", sku="DLJ-SILVER", variant_name="Silver", unit_price_cents=4900),
+    return build_order(identifier="TW-261129-7K3QX9", billing_address=BILLING, delivery_address=DELIVERY, lines=[
+        (1001, 2),  # TW-261129-7K3QX9-1
         # A plain product, without a Twikit configuration: it never reaches Twikit.
-        OrderLine(identifier="TW-261129-7K3QX9-2", configuration_id=None, quantity=1, product_key="gift-box",
-                  product_name="Gift box", sku="BOX", variant_name="Box", unit_price_cents=500),
+        {"configuration_id": None, "quantity": 1, "product_key": "gift-box", "product_name": "Gift box",
+         "sku": "BOX", "variant_name": "Box", "unit_price_cents": 500},
     ])
 
 
@@ -59,7 +59,7 @@ def test_merchant_addresses_replace_both_addresses():
 
 def test_non_ascii_is_hashed_as_utf8():
     text = '{"identifier":"Zoë"}'
-    assert payload_hash(text, "é") == hashlib.md5("{\"identifier\":\"Zoë\"}é".encode("utf-8")).hexdigest()
+    assert payload_hash(text, "é") == hashlib.md5("{\"identifier\":\"Zoë\"}é".encode()).hexdigest()
 
 
 def test_every_spec_result_code_has_its_spec_name():

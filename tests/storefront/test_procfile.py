@@ -9,9 +9,8 @@ from pathlib import Path
 
 import requests
 
-from .servers import free_port
-
-ROOT = Path(__file__).resolve().parent.parent
+from ..support.live import free_port
+from ..support.shop import ROOT
 
 
 def procfile() -> dict[str, str]:

@@ -9,7 +9,7 @@ from storefront.catalog.importer import CatalogError, import_catalog_file
 from storefront.extensions import db
 from storefront.models import Product, Variant
 
-from .conftest import DEMO_CATALOG
+from ..support.shop import DEMO_CATALOG
 
 
 def write(tmp_path, products, name="catalog.json"):

@@ -6,9 +6,9 @@ import subprocess
 import sys
 import tomllib
 import zipfile
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from ..support.shop import ROOT
+
 DEMO_ONLY = {"aiosmtpd"}
 
 

@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 from storefront.extensions import db
 from storefront.models import CartLine, Order
 
-from .conftest import csrf_token_from
-from .test_cart import add
+from ..support.factories import add_to_cart
+from ..support.forms import BILLING_FORM, csrf_token_from
 
 LABELS = ["First name", "Last name", "Email", "Address line 1", "Address line 2", "Postal code", "City",
           "Country", "Company name", "VAT number", "Phone"]
@@ -18,7 +18,7 @@ def test_an_empty_cart_cannot_check_out(client, demo_catalog):
 
 
 def test_the_form_has_every_address_field_with_its_label(client, demo_catalog):
-    add(client)
+    add_to_cart(client)
     page = client.get("/checkout").get_data(as_text=True)
     for prefix in ("billing", "delivery"):
         for label in LABELS:
@@ -31,7 +31,7 @@ def test_the_form_has_every_address_field_with_its_label(client, demo_catalog):
 
 
 def test_bad_input_re_renders_with_messages_and_keeps_everything(app, client, demo_catalog):
-    add(client, configuration_id="42")
+    add_to_cart(client, configuration_id="42")
     token = csrf_token_from(client.get("/checkout").get_data(as_text=True))
     response = client.post("/checkout", data={
         "csrf_token": token, "billing-first_name": "Ada", "billing-last_name": "",
@@ -52,11 +52,8 @@ def test_bad_input_re_renders_with_messages_and_keeps_everything(app, client, de
 
 
 def test_a_different_delivery_address_is_validated_only_when_asked_for(client, demo_catalog):
-    add(client)
+    add_to_cart(client)
     token = csrf_token_from(client.get("/checkout").get_data(as_text=True))
-    billing = {"billing-first_name": "Ada", "billing-last_name": "Lovelace", "billing-email": "ada@example.com",
-               "billing-address_line1": "Rue de la Loi 16", "billing-zip": "1000", "billing-city": "Brussels",
-               "billing-country_iso": "BE"}
-    response = client.post("/checkout", data={"csrf_token": token, **billing, "different_delivery": "y"})
+    response = client.post("/checkout", data={"csrf_token": token, **BILLING_FORM, "different_delivery": "y"})
     assert response.status_code == 400
     assert 'id="delivery-first_name-error"' in response.get_data(as_text=True)

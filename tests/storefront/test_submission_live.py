@@ -21,23 +21,18 @@ import requests
 from sqlalchemy import select
 
 from storefront import create_app
-from storefront.checkout.service import new_order_identifier
 from storefront.extensions import db
-from storefront.models import Order, OrderLine, OutboxJob, WebhookDelivery, utcnow
-from storefront.outbox import JobKind, enqueue
+from storefront.models import Order, OutboxJob, WebhookDelivery, utcnow
 from storefront.twikit.client import TwikitClient
 from storefront.twikit.payload import payload_hash
 from storefront.worker import Worker
 
-from .conftest import shop_config
-from .servers import LiveServer
-from .twikit_sandbox import TwikitSandbox
+from ..support.factories import ADDRESS, PAID_AND_QUEUED, make_order
+from ..support.live import LiveServer
+from ..support.shop import ROOT, shop_config
+from ..support.twikit_sandbox import TwikitSandbox
 
 pytestmark = pytest.mark.live
-
-ROOT = Path(__file__).resolve().parent.parent
-ADDRESS = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com",
-           "address_line1": "Rue de la Loi 16", "zip": "1000", "city": "Brussels", "country_iso": "BE"}
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +46,7 @@ def verifier():
     def verify():
         return jsonify(answer["body"]), answer["status"]
 
-    server = LiveServer(lambda url: app).start()
+    server = LiveServer(app=app).start()
     server.answer = answer
     yield server
     server.stop()
@@ -78,25 +73,6 @@ def worker_app(live, **overrides):
                                   TWIKIT_API_URL=f"{live.twikit.url}/api/v1", **overrides))
 
 
-def paid_order(app, configuration_ids, **address_changes) -> str:
-    """A paid order with its submit job, as fulfil_checkout leaves it; returns its identifier."""
-    identifier = new_order_identifier()
-    with app.app_context():
-        address = {**ADDRESS, **address_changes}
-        order = Order(identifier=identifier, status="paid", email="ada@example.com", billing_address=address,
-                      delivery_address=address, currency="EUR", subtotal_cents=4900, total_cents=4900,
-                      paid_at=utcnow())
-        for number, configuration_id in enumerate(configuration_ids, start=1):
-            order.lines.append(OrderLine(identifier=f"{identifier}-{number}", product_key="diamond-letter-jewel",
-                                         product_name="Pendant", sku="DLJ-SILVER", variant_name="Silver",
-                                         configuration_id=configuration_id, quantity=1, unit_price_cents=4900))
-        db.session.add(order)
-        db.session.flush()
-        enqueue(JobKind.SUBMIT_ORDER, order)
-        db.session.commit()
-    return identifier
-
-
 def run_worker(app) -> int:
     return Worker(app).run(once=True)
 
@@ -112,7 +88,7 @@ def order_state(app, identifier):
 
 
 def test_code_1_submits_after_the_shop_verified_the_payment(shop, twikit):
-    identifier = paid_order(shop, [twikit.save_configuration("B")])
+    identifier = make_order(shop, lines=[twikit.save_configuration("B")], **PAID_AND_QUEUED)
     assert run_worker(shop) >= 1
     status, submitted, job, attempts, _, codes = order_state(shop, identifier)
     assert (status, submitted, job, attempts, codes) == ("submitted", True, "done", 1, [1])
@@ -129,7 +105,7 @@ def test_code_1_submits_after_the_shop_verified_the_payment(shop, twikit):
 
 def test_code_2_unhealthy_when_verification_is_faulty(shop, twikit, live):
     twikit.settings(PAYMENT_VERIFICATION_URL=f"{live.shop.url}/webhooks/twikit/wrong-token/payment-verification")
-    identifier = paid_order(shop, [twikit.save_configuration()])
+    identifier = make_order(shop, lines=[twikit.save_configuration()], **PAID_AND_QUEUED)
     run_worker(shop)
     status, submitted, job, _, reason, codes = order_state(shop, identifier)
     assert (status, submitted, job, codes) == ("needs_attention", True, "done", [2])
@@ -139,7 +115,7 @@ def test_code_2_unhealthy_when_verification_is_faulty(shop, twikit, live):
 def test_code_3_when_verification_declares_the_order_invalid(shop, twikit, verifier):
     verifier.answer.update(status=200, body={"success": False, "error": ""})
     twikit.settings(PAYMENT_VERIFICATION_URL=f"{verifier.url}/verify")
-    identifier = paid_order(shop, [twikit.save_configuration()])
+    identifier = make_order(shop, lines=[twikit.save_configuration()], **PAID_AND_QUEUED)
     run_worker(shop)
     status, submitted, job, _, reason, codes = order_state(shop, identifier)
     assert (status, submitted, job, codes) == ("needs_attention", False, "failed", [3])
@@ -152,7 +128,8 @@ def test_code_3_when_verification_declares_the_order_invalid(shop, twikit, verif
     ({"country_iso": "BEL"}, 7, "OrderPayloadParameterMissing"),  # the order cannot be built
 ])
 def test_payload_errors_are_rejected_and_need_attention(shop, twikit, address_changes, code, name):
-    identifier = paid_order(shop, [twikit.save_configuration()], **address_changes)
+    address = {**ADDRESS, **address_changes}
+    identifier = make_order(shop, lines=[twikit.save_configuration()], billing_address=address, **PAID_AND_QUEUED)
     run_worker(shop)
     status, _, job, _, reason, codes = order_state(shop, identifier)
     assert (status, job, codes) == ("needs_attention", "failed", [code])
@@ -160,7 +137,7 @@ def test_payload_errors_are_rejected_and_need_attention(shop, twikit, address_ch
 
 
 def test_code_10_for_an_unknown_configuration(shop, twikit):
-    identifier = paid_order(shop, [987654321])
+    identifier = make_order(shop, lines=[987654321], **PAID_AND_QUEUED)
     run_worker(shop)
     status, _, job, _, reason, codes = order_state(shop, identifier)
     assert (status, job, codes) == ("needs_attention", "failed", [10])
@@ -168,7 +145,7 @@ def test_code_10_for_an_unknown_configuration(shop, twikit):
 
 
 def test_code_6_when_the_payload_secret_is_wrong(shop, twikit, live):
-    identifier = paid_order(shop, [twikit.save_configuration()])
+    identifier = make_order(shop, lines=[twikit.save_configuration()], **PAID_AND_QUEUED)
     run_worker(worker_app(live, TWIKIT_PAYLOAD_SECRET="not-the-secret"))
     status, _, job, _, reason, codes = order_state(shop, identifier)
     assert (status, job, codes) == ("needs_attention", "failed", [6])
@@ -187,7 +164,7 @@ def test_codes_4_and_5_from_malformed_requests(twikit):
 
 def test_code_9_on_a_first_attempt_is_an_identifier_collision(shop, twikit):
     configuration_id = twikit.save_configuration()
-    identifier = paid_order(shop, [configuration_id])
+    identifier = make_order(shop, lines=[configuration_id], **PAID_AND_QUEUED)
     # Another shop (or a reset database) already used this identifier at Twikit.
     payload = json.dumps({"items": [{"configurationId": configuration_id, "amount": 1, "identifier": "other-1"}],
                           "identifier": identifier, "billingAddress": _spec_address(),
@@ -202,7 +179,7 @@ def test_code_9_on_a_first_attempt_is_an_identifier_collision(shop, twikit):
 
 
 def test_code_0_and_bare_500s_are_retried_until_submitted_exactly_once(shop, twikit):
-    identifier = paid_order(shop, [twikit.save_configuration()])
+    identifier = make_order(shop, lines=[twikit.save_configuration()], **PAID_AND_QUEUED)
     twikit.arm(fail_next=2, mode="http500")
     run_worker(shop)
     _make_due(shop, identifier)
@@ -218,7 +195,7 @@ def test_code_0_and_bare_500s_are_retried_until_submitted_exactly_once(shop, twi
 
 
 def test_a_lost_response_is_retried_and_code_9_then_counts_as_submitted(shop, twikit):
-    identifier = paid_order(shop, [twikit.save_configuration()])
+    identifier = make_order(shop, lines=[twikit.save_configuration()], **PAID_AND_QUEUED)
     twikit.arm(drop_next=1)  # Twikit creates the order, but its answer never arrives
     run_worker(shop)
     assert order_state(shop, identifier)[:3] == ("paid", False, "pending")
@@ -230,7 +207,7 @@ def test_a_lost_response_is_retried_and_code_9_then_counts_as_submitted(shop, tw
 
 
 def test_a_timeout_is_retried(shop, twikit, live):
-    identifier = paid_order(shop, [twikit.save_configuration()])
+    identifier = make_order(shop, lines=[twikit.save_configuration()], **PAID_AND_QUEUED)
     twikit.arm(delay_next=1, delay_seconds=3)
     run_worker(worker_app(live, TWIKIT_READ_TIMEOUT_SECONDS=1))
     status, _, job, _, _, _ = order_state(shop, identifier)
@@ -241,7 +218,7 @@ def test_a_timeout_is_retried(shop, twikit, live):
 
 
 def test_a_4xx_without_a_result_code_is_a_configuration_error(shop, twikit, live):
-    identifier = paid_order(shop, [twikit.save_configuration()])
+    identifier = make_order(shop, lines=[twikit.save_configuration()], **PAID_AND_QUEUED)
     run_worker(worker_app(live, TWIKIT_INTEGRATION_ID="no-such-integration"))
     status, _, job, _, reason, codes = order_state(shop, identifier)
     assert (status, job, codes) == ("needs_attention", "failed", [None])
@@ -249,7 +226,7 @@ def test_a_4xx_without_a_result_code_is_a_configuration_error(shop, twikit, live
 
 
 def test_after_24_hours_of_failing_the_order_needs_attention(shop, twikit):
-    identifier = paid_order(shop, [twikit.save_configuration()])
+    identifier = make_order(shop, lines=[twikit.save_configuration()], **PAID_AND_QUEUED)
     with shop.app_context():
         job = db.session.scalar(select(OutboxJob).join(Order).where(Order.identifier == identifier))
         job.created_at = job.created_at.replace(year=job.created_at.year - 1)
@@ -262,7 +239,7 @@ def test_after_24_hours_of_failing_the_order_needs_attention(shop, twikit):
 
 
 def test_a_worker_killed_mid_submission_leaves_a_lease_another_worker_finishes(shop, twikit, live, tmp_path):
-    identifier = paid_order(shop, [twikit.save_configuration()])
+    identifier = make_order(shop, lines=[twikit.save_configuration()], **PAID_AND_QUEUED)
     twikit.arm(delay_next=1, delay_seconds=30)  # the order is created, then the answer hangs
     env = {**os.environ, "STOREFRONT_MODE": "demo", "DATABASE_URL": shop.config["DATABASE_URL"],
            "TWIKIT_API_URL": f"{live.twikit.url}/api/v1", "OUTBOX_LEASE_SECONDS": "2",
@@ -318,7 +295,7 @@ def test_the_payload_secret_is_never_logged(shop, twikit, live, caplog):
     secret = "a-secret-that-must-not-leak"
     twikit.settings(PAYLOAD_SECRET=secret)
     try:
-        identifier = paid_order(shop, [twikit.save_configuration()])
+        identifier = make_order(shop, lines=[twikit.save_configuration()], **PAID_AND_QUEUED)
         with caplog.at_level("DEBUG"):
             run_worker(worker_app(live, TWIKIT_PAYLOAD_SECRET=secret))
         assert order_state(shop, identifier)[0] == "submitted"  # the secret was used...

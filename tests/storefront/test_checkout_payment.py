@@ -15,14 +15,11 @@ from storefront.extensions import db
 from storefront.models import CartLine, Order, OrderEvent, OutboxJob
 from storefront.payments.fulfilment import fulfill_checkout
 
-from . import stripe_events
-from .conftest import csrf_token_from
-from .test_cart import add
+from ..support import stripe_events
+from ..support.factories import add_to_cart
+from ..support.forms import BILLING_FORM, csrf_token_from
 
 SECRET = "whsec_test_functional"
-BILLING = {"billing-first_name": "Ada", "billing-last_name": "Lovelace", "billing-email": "ada@example.com",
-           "billing-address_line1": "Rue de la Loi 16", "billing-zip": "1000", "billing-city": "Brussels",
-           "billing-country_iso": "BE"}
 
 
 @pytest.fixture
@@ -32,9 +29,9 @@ def shop_overrides(stripe_sandbox):
 
 def checkout(client, **extra):
     """Fill the address form and continue to payment; returns (order, Stripe's hosted page URL)."""
-    add(client, configuration_id="1001", quantity="2")
+    add_to_cart(client, configuration_id="1001", quantity="2")
     token = csrf_token_from(client.get("/checkout").get_data(as_text=True))
-    response = client.post("/checkout", data={"csrf_token": token, **BILLING, **extra})
+    response = client.post("/checkout", data={"csrf_token": token, **BILLING_FORM, **extra})
     assert response.status_code == 303, response.get_data(as_text=True)
     with client.application.app_context():
         order = db.session.scalar(select(Order).order_by(Order.id.desc()))
@@ -71,8 +68,8 @@ def test_checkout_creates_an_order_and_a_stripe_session_from_the_database(app, c
     assert session["success_url"].endswith("/checkout/success?session_id={CHECKOUT_SESSION_ID}")  # Stripe fills it in
     with app.app_context():
         order = db.session.get(Order, order.id)
-        assert [(l.identifier, l.sku, l.configuration_id, l.quantity, l.unit_price_cents) for l in order.lines] == \
-            [(f"{order.identifier}-1", "DLJ-SILVER", 1001, 2, 4900)]
+        assert [(line.identifier, line.sku, line.configuration_id, line.quantity, line.unit_price_cents)
+                for line in order.lines] == [(f"{order.identifier}-1", "DLJ-SILVER", 1001, 2, 4900)]
         assert order.delivery_address == order.billing_address
         assert order.billing_address["country_iso"] == "BE"
 

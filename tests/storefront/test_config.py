@@ -1,26 +1,13 @@
 """Settings: defaults, demo values, the environment's precedence and production's refusals."""
 
 import re
-from pathlib import Path
 
 import pytest
 
 from storefront import create_app
 from storefront.config import SETTINGS, ConfigError, load_config
 
-ROOT = Path(__file__).resolve().parent.parent
-
-PRODUCTION_ENV = {
-    "SECRET_KEY": "s3cret-from-the-platform",
-    "TWIKIT_INTEGRATION_ID": "int-42",
-    "TWIKIT_PAYLOAD_SECRET": "payload-secret-from-twikit",
-    "TWIKIT_WEBHOOK_TOKEN": "hook-token-1234567890",
-    "TWIKIT_SCRIPT_URL": "https://cdn.twikit.example/plugin/v7/twikit.js",
-    "STRIPE_SECRET_KEY": "sk_test_real",
-    "STRIPE_WEBHOOK_SECRET": "whsec_real",
-    "ADMIN_EMAIL": "merchant@example.com",
-    "ADMIN_PASSWORD": "correct horse battery staple",
-}
+from ..support.shop import PRODUCTION_ENV, ROOT
 
 
 def test_heroku_postgres_url_is_rewritten(tmp_path):

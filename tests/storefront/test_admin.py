@@ -4,31 +4,25 @@ import pytest
 from sqlalchemy import select
 
 from storefront.extensions import db
-from storefront.models import Order, OutboxJob, WebhookDelivery, utcnow
+from storefront.models import Order, OutboxJob, WebhookDelivery
 from storefront.orders.states import Status, note
 
-from .conftest import csrf_token_from
+from ..support.factories import add_order
+from ..support.forms import csrf_token_from, log_in
 
 
-def make_order(app, status=Status.NEEDS_ATTENTION, paid=True, reason="Twikit refused the order: 10 CouldNotFindConfig"):
+def refused_order(app, status=Status.NEEDS_ATTENTION, paid=True,
+                  reason="Twikit refused the order: 10 CouldNotFindConfig"):
+    """An order without lines that Twikit refused: the worker's note, and the logged verification call."""
     with app.app_context():
-        order = Order(identifier="TW-261129-ADMIN1", status=status.value, email="ada@example.com",
-                      billing_address={}, delivery_address={}, currency="EUR", subtotal_cents=4900,
-                      total_cents=4900, paid_at=utcnow() if paid else None, attention_reason=reason)
-        db.session.add(order)
-        db.session.flush()
+        order = add_order(identifier="TW-261129-ADMIN1", status=status, paid=paid, lines=(), billing_address={},
+                          total_cents=4900, attention_reason=reason)
         note(order, source="worker", message=reason, details={"result_code": 10})
         db.session.add(WebhookDelivery(route="payment-verification", raw_body='{"identifier": "TW-261129-ADMIN1"}',
                                        order_identifier=order.identifier, http_status=200, outcome="refused",
                                        reason="the order is not paid", answer={"success": False, "error": ""}))
         db.session.commit()
         return order.identifier
-
-
-def log_in(client, password="demo-admin-password"):
-    token = csrf_token_from(client.get("/admin/login").get_data(as_text=True))
-    return client.post("/admin/login", data={"csrf_token": token, "email": "admin@example.com",
-                                             "password": password})
 
 
 def test_the_back_office_needs_a_login(client):
@@ -45,7 +39,7 @@ def test_a_wrong_password_is_refused(client):
 
 
 def test_orders_their_event_log_and_the_webhook_log(app, client):
-    identifier = make_order(app)
+    identifier = refused_order(app)
     assert log_in(client).status_code == 303
     listing = client.get("/admin/").get_data(as_text=True)
     assert identifier in listing and "Being reviewed by our team" in listing
@@ -58,7 +52,7 @@ def test_orders_their_event_log_and_the_webhook_log(app, client):
 
 
 def test_retrying_a_refused_submission_schedules_the_job_again(app, client):
-    identifier = make_order(app)
+    identifier = refused_order(app)
     log_in(client)
     page = client.get(f"/admin/orders/{identifier}").get_data(as_text=True)
     response = client.post(f"/admin/orders/{identifier}/retry-submission", data={"csrf_token": csrf_token_from(page)})
@@ -75,7 +69,7 @@ def test_retrying_a_refused_submission_schedules_the_job_again(app, client):
     (Status.PAID, True, "Only an order that needs attention can be retried"),
 ])
 def test_a_retry_is_refused_when_it_makes_no_sense(app, client, status, paid, message):
-    identifier = make_order(app, status=status, paid=paid)
+    identifier = refused_order(app, status=status, paid=paid)
     log_in(client)
     token = csrf_token_from(client.get("/admin/").get_data(as_text=True))
     response = client.post(f"/admin/orders/{identifier}/retry-submission", data={"csrf_token": token},

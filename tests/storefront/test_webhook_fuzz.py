@@ -8,14 +8,15 @@ validator's gaps hide.
 import copy
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
 
-from storefront.extensions import db
-from storefront.models import Order, Product, ScriptVersion
+from storefront.models import Product, ScriptVersion
 
-from .twikit_orders import count, make_order, production_report, shipping_report, snapshot, url
+from ..support.factories import make_order
+from ..support.queries import count, snapshot
+from ..support.twikit_webhooks import production_report, shipping_report, url
 
 ROUTES = ["payment-verification", "production-completion", "order-completion", "website-publication"]
 STATUSES = ["paid", "submitted", "production_complete", "shipped", "needs_attention"]
@@ -76,16 +77,14 @@ def world(app) -> tuple:
             count(app, ScriptVersion), count(app, Product))
 
 
-def ensure_orders(app) -> None:
-    with app.app_context():
-        if db.session.scalar(select(Order.id).limit(1)) is not None:
-            return
-    for identifier, status in zip(IDENTIFIERS, STATUSES):
+@pytest.fixture
+def orders(app) -> None:
+    """One order in each status a webhook may find; made once, before a test's first example."""
+    for identifier, status in zip(IDENTIFIERS, STATUSES, strict=True):
         make_order(app, status=status, identifier=identifier, submitted=status != "paid")
 
 
 def check(app, client, route: str, data: bytes, must_fail: bool = False) -> None:
-    ensure_orders(app)
     before = world(app)
     response = client.post(url(route), data=data, content_type="application/json")
     assert response.status_code in (200, 400, 404, 409), response.get_data(as_text=True)
@@ -101,12 +100,12 @@ def check(app, client, route: str, data: bytes, must_fail: bool = False) -> None
 
 @FUZZ
 @given(route=st.sampled_from(ROUTES), data=st.data())
-def test_arbitrary_json_never_breaks_a_webhook(app, client, route, data):
+def test_arbitrary_json_never_breaks_a_webhook(app, client, orders, route, data):
     body, must_fail = data.draw(bodies(route))
     check(app, client, route, json.dumps(body).encode(), must_fail)
 
 
 @FUZZ
 @given(route=st.sampled_from(ROUTES), raw=st.binary(max_size=200))
-def test_arbitrary_bytes_never_break_a_webhook(app, client, route, raw):
+def test_arbitrary_bytes_never_break_a_webhook(app, client, orders, route, raw):
     check(app, client, route, raw)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from storefront.extensions import db
 from storefront.models import Product, ScriptVersion
 
-from .conftest import csrf_token_from
+from ..support.forms import csrf_token_from
 
 
 def test_home_lists_published_products_with_links_named_after_them(app, client, demo_catalog):

@@ -9,7 +9,7 @@ from sqlalchemy import inspect
 from storefront import create_app
 from storefront.extensions import db
 
-from .conftest import BACKENDS, shop_config
+from ..support.shop import BACKENDS, shop_config
 
 
 @pytest.fixture(params=BACKENDS)

@@ -13,8 +13,10 @@ from storefront.mail import MailError, SmtpServer, parse_mail_url
 from storefront.models import OutboxJob
 from storefront.worker import Worker
 
-from .servers import free_port
-from .twikit_orders import make_order, order_of, shipping_report, snapshot, url
+from ..support.factories import make_order
+from ..support.live import free_port
+from ..support.queries import order_of, snapshot
+from ..support.twikit_webhooks import shipping_report, url
 
 
 def ship(app, client) -> str:

@@ -7,18 +7,16 @@ from storefront.extensions import db
 from storefront.models import Order, OrderEvent
 from storefront.orders.states import TRANSITIONS, IllegalTransition, Status, TransitionLost, transition
 
+from ..support.factories import add_order
 
-def make_order(identifier="TW-TEST-1", status=Status.AWAITING_PAYMENT):
-    order = Order(identifier=identifier, status=status.value, email="ada@example.com", billing_address={},
-                  delivery_address={}, currency="EUR", subtotal_cents=4900, total_cents=4900)
-    db.session.add(order)
-    db.session.commit()
-    return order
+# A bare order, never paid nor submitted: the state machine looks at its status only.
+BARE = {"identifier": "TW-TEST-1", "paid": False, "submitted": False, "lines": (), "billing_address": {},
+        "total_cents": 4900}
 
 
 def test_a_legal_transition_changes_status_and_appends_an_event(app):
     with app.app_context():
-        order = make_order()
+        order = add_order(status=Status.AWAITING_PAYMENT, **BARE)
         transition(order, Status.PAID, source="test", message="paid", details={"session": "cs_1"})
         db.session.commit()
         assert order.status == "paid"
@@ -35,7 +33,7 @@ def test_a_legal_transition_changes_status_and_appends_an_event(app):
 ])
 def test_illegal_transitions_are_refused_and_change_nothing(app, start, target):
     with app.app_context():
-        order = make_order(status=start)
+        order = add_order(status=start, **BARE)
         with pytest.raises(IllegalTransition):
             transition(order, target, source="test")
         db.session.rollback()
@@ -45,7 +43,7 @@ def test_illegal_transitions_are_refused_and_change_nothing(app, start, target):
 
 def test_a_stale_copy_loses_the_race(app):
     with app.app_context():
-        order = make_order()
+        order = add_order(status=Status.AWAITING_PAYMENT, **BARE)
         assert order.status == "awaiting_payment"  # what this process believes
         with db.engine.begin() as other_process:
             other_process.execute(update(Order).where(Order.id == order.id).values(status="expired"))
@@ -57,7 +55,7 @@ def test_a_stale_copy_loses_the_race(app):
 
 def test_events_cannot_be_edited(app):
     with app.app_context():
-        order = make_order()
+        order = add_order(status=Status.AWAITING_PAYMENT, **BARE)
         transition(order, Status.PAID, source="test")
         db.session.commit()
         event = db.session.scalar(select(OrderEvent))

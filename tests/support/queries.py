@@ -1,0 +1,50 @@
+"""Reading the shop's database back: an order, its events and jobs, counts, and logged webhook deliveries.
+
+Each function opens an app context of its own and returns plain values or
+detached rows, so a test can call it between requests.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from storefront.extensions import db
+from storefront.models import Order, OrderEvent, OutboxJob, WebhookDelivery
+
+
+def snapshot(app, identifier: str) -> tuple:
+    """Everything a webhook may change about an order: columns, events and outbox jobs."""
+    with app.app_context():
+        order = db.session.scalar(select(Order).where(Order.identifier == identifier))
+        events = db.session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id)
+                                    .order_by(OrderEvent.id)).all()
+        jobs = db.session.scalars(select(OutboxJob.kind).where(OutboxJob.order_id == order.id)).all()
+        return (order.status, order.produced_at, order.production_url, order.production_error, order.shipped_at,
+                order.tracking_url, order.tracking_id, order.attention_reason,
+                [(e.from_status, e.to_status, e.message) for e in events], sorted(jobs))
+
+
+def order_of(app, identifier: str) -> Order:
+    with app.app_context():
+        order = db.session.scalar(select(Order).where(Order.identifier == identifier))
+        db.session.expunge(order)
+        return order
+
+
+def transitions(app, identifier: str) -> list[tuple[str, str]]:
+    """The status changes an order went through (notes left out)."""
+    return [(old, new) for old, new, _ in snapshot(app, identifier)[8] if old != new]
+
+
+def count(app, model, *where) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def deliveries(app, route: str) -> list[WebhookDelivery]:
+    with app.app_context():
+        rows = db.session.scalars(select(WebhookDelivery).where(WebhookDelivery.route == route)
+                                  .order_by(WebhookDelivery.id)).all()
+        for row in rows:
+            db.session.expunge(row)
+        return rows
