@@ -89,6 +89,7 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .admin import shipments  # noqa: F401 - adds the "mark shipped" routes to the admin blueprint
     from .admin.routes import bp as admin_bp
     from .cart.routes import bp as cart_bp
     from .catalog.routes import bp as catalog_bp

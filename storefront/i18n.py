@@ -6,11 +6,10 @@ parameter labels follow the shop's language (spec: createContext's locale).
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from babel.numbers import format_currency
 from flask import Blueprint, Flask, abort, current_app, redirect, request, session, url_for
 
+from .money import to_major
 from .safe_urls import local_path
 
 LOCALES = {"en": "English", "nl": "Nederlands"}
@@ -109,12 +108,12 @@ def gettext(message: str) -> str:
     return TRANSLATIONS.get(current_locale(), {}).get(message, message)
 
 
-def format_money(cents: int, currency: str | None = None, locale: str | None = None) -> str:
-    """Format integer cents for display, e.g. 4900 EUR -> '€49.00' (en) or '€ 49,00' (nl)."""
+def format_money(amount: int, currency: str | None = None, locale: str | None = None) -> str:
+    """Format an amount in minor units for display: 4900 EUR -> '€49.00' (en), 4900 JPY -> '¥4,900'."""
     currency = currency or current_app.config["SHOP_CURRENCY"]
     number_locale = _NUMBER_LOCALES[locale or current_locale()]
-    # Decimal keeps cents exact; a float could print 0.1 + 0.2.
-    return format_currency(Decimal(cents) / 100, currency, locale=number_locale)
+    # to_major divides by the currency's own 10^digits (ISO 4217), exactly: a float could print 0.1 + 0.2.
+    return format_currency(to_major(amount, currency), currency, locale=number_locale)
 
 
 bp = Blueprint("i18n", __name__)

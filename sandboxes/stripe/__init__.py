@@ -24,7 +24,7 @@ from typing import Any
 
 from flask import Flask, request
 
-from . import api, dashboard, db, hosted
+from . import api, dashboard, db, hosted, shipping
 from .config import DEFAULTS, Settings
 from .errors import StripeError, render
 from .money import format_amount
@@ -43,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     settings = Settings.from_config(app.config)
     db.init_schema(settings.database)
+    shipping.init_schema(settings.database)
     worker = Worker(settings, app.logger)
     app.extensions[EXTENSION_KEY] = Sandbox(settings=settings, worker=worker)
 

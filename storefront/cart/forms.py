@@ -16,8 +16,9 @@ class AddToCartForm(FlaskForm):
 
     product = HiddenField(validators=[DataRequired()])
     sku = HiddenField(validators=[DataRequired()])
-    configuration_id = HiddenField(validators=[DataRequired()])
-    preview_url = HiddenField(validators=[DataRequired()])
+    # Required for a customised product, absent for a plain one: the cart service decides by the product.
+    configuration_id = HiddenField()
+    preview_url = HiddenField()
     quantity = IntegerField("Quantity", default=1,
                             validators=[InputRequired(), NumberRange(min=1, max=MAX_QUANTITY)])
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import secrets
 
 from flask import current_app, session
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Cart, CartLine, Product
@@ -61,27 +62,55 @@ def check_preview_url(url: str) -> str:
 
 def add_line(cart: Cart, product_slug: str, sku: str, configuration_id: str, preview_url: str,
              quantity: int) -> CartLine:
-    """Add a saved configuration to the cart, priced from the shop's own variant."""
+    """Add a product to the cart, priced from the shop's own variant.
+
+    A customised product needs its saved configuration (ID and preview); a
+    plain product has neither. The same design, or the same plain variant,
+    added again raises the line's quantity.
+    """
     product = db.session.scalar(select(Product).where(Product.slug == product_slug, Product.published))
     if product is None:
         raise CartError("That product is not for sale.")
     variant = product.variant_by_sku(sku)
     if variant is None:
         raise CartError(f"{product.name} is not sold in the variation {sku!r}.")
-    configuration = parse_configuration_id(configuration_id)
-    preview_url = check_preview_url(preview_url)
+    if product.customizable:
+        configuration, preview_url = parse_configuration_id(configuration_id), check_preview_url(preview_url)
+        same = (CartLine.configuration_id == configuration,)
+    elif configuration_id or preview_url:
+        raise CartError(f"{product.name} is not customised; it has no design to add.")
+    else:
+        configuration, preview_url = None, None
+        same = (CartLine.configuration_id.is_(None), CartLine.variant_id == variant.id)
 
-    line = next((line for line in cart.lines if line.configuration_id == configuration), None)
+    db.session.commit()  # a new cart is saved on its own, so that losing the race below cannot undo it
+    line = db.session.scalar(select(CartLine).where(CartLine.cart_id == cart.id, *same))
     if line is None:
-        line = CartLine(product=product, variant=variant, configuration_id=configuration,
-                        preview_url=preview_url, quantity=0, unit_price_cents=variant.price_cents)
-        cart.lines.append(line)
-    elif line.variant_id != variant.id:
+        db.session.add(CartLine(cart_id=cart.id, product_id=product.id, variant_id=variant.id,
+                                configuration_id=configuration, preview_url=preview_url,
+                                quantity=min(quantity, MAX_QUANTITY), unit_price_cents=variant.price_cents))
+        try:
+            db.session.commit()
+            return db.session.scalar(select(CartLine).where(CartLine.cart_id == cart.id, *same))
+        except IntegrityError:
+            # The same design was added at this very moment (a double click): the unique
+            # constraint stopped this insert, so raise that line's quantity instead.
+            db.session.rollback()
+            line = db.session.scalar(select(CartLine).where(CartLine.cart_id == cart.id, *same))
+            if line is None:
+                raise
+    if line.variant_id != variant.id:
         # One configuration is one design with one variation; a second SKU for it is tampering.
         raise CartError("That design is already in your cart as another variation.")
-    line.quantity = min(line.quantity + quantity, MAX_QUANTITY)
-    line.unit_price_cents = variant.price_cents
+    # Raised in the database, not in Python: two requests at once must not overwrite each other's count.
+    db.session.execute(
+        update(CartLine).where(CartLine.id == line.id)
+        .values(quantity=case((CartLine.quantity + quantity > MAX_QUANTITY, MAX_QUANTITY),
+                              else_=CartLine.quantity + quantity),
+                unit_price_cents=variant.price_cents)
+        .execution_options(synchronize_session=False))
     db.session.commit()
+    db.session.refresh(line)
     return line
 
 

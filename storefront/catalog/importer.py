@@ -4,9 +4,15 @@ The file format (see storefront/catalog/demo-catalog.json)::
 
     {"products": [{"key": "diamond-letter-jewel", "slug": "...", "name": "...",
                    "description": "...", "image": "/static/...", "published": true,
+                   "customizable": true,
                    "preview_background_color": "#f4f1ec",
                    "variants": [{"sku": "DLJ-SILVER", "name": "Silver",
                                  "price": "49.00", "currency": "EUR"}]}]}
+
+``customizable`` (default true) says whether the product is designed in
+Twikit's plugin; a plain product (a stand, a gift box) is sold as it is and
+never reaches Twikit. Prices have as many decimals as the currency has in
+ISO 4217: "49.00" EUR, "4900" JPY, "12.340" KWD.
 
 Importing is idempotent: products are matched by their Twikit key and
 variants by SKU, so importing the same file twice gives the same catalog.
@@ -19,7 +25,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +32,11 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Product, Variant
+from ..money import parse_amount
+from ..payments.stripe_amounts import check_chargeable
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-PRICE_PATTERN = re.compile(r"^\d{1,7}(\.\d{1,2})?$")
 COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -55,6 +61,7 @@ class ProductData:
     image_url: str | None
     published: bool
     preview_background_color: str
+    customizable: bool = True
     variants: list[VariantData] = field(default_factory=list)
 
 
@@ -127,6 +134,9 @@ def _parse_product(raw: Any, index: int, currency: str) -> ProductData:
     published = raw.get("published", True)
     if not isinstance(published, bool):
         raise CatalogError(f"{where}: published: must be true or false")
+    customizable = raw.get("customizable", True)
+    if not isinstance(customizable, bool):
+        raise CatalogError(f"{where}: customizable: must be true or false")
     background = text("preview_background_color", required=False, limit=7) or "#ffffff"
     if not COLOR_PATTERN.match(background):
         raise CatalogError(f"{where}: preview_background_color: must look like #f4f1ec")
@@ -135,7 +145,7 @@ def _parse_product(raw: Any, index: int, currency: str) -> ProductData:
         raise CatalogError(f"{where}: variants: must be a non-empty list")
     return ProductData(
         key=key, slug=slug, name=text("name"), description=text("description", required=False, limit=5000),
-        image_url=image, published=published, preview_background_color=background.lower(),
+        image_url=image, published=published, preview_background_color=background.lower(), customizable=customizable,
         variants=[_parse_variant(v, f"{where}: variants[{i}]", currency) for i, v in enumerate(variants)],
     )
 
@@ -148,15 +158,15 @@ def _parse_variant(raw: Any, where: str, currency: str) -> VariantData:
         raise CatalogError(f"{where}.sku: must be letters, digits, '.', '_' or '-' (at most 64)")
     if not isinstance(name, str) or not name.strip():
         raise CatalogError(f"{where}.name: is required")
-    # Prices are decimal strings in the file, never floats, so no rounding can creep in.
-    if not isinstance(price, str) or not PRICE_PATTERN.match(price):
-        raise CatalogError(f"{where}.price: {price!r} is not a price like \"49.00\"")
     if not isinstance(variant_currency, str) or variant_currency.upper() != currency:
         raise CatalogError(f"{where}.currency: {variant_currency!r} is not the shop's currency {currency}")
+    # Prices are decimal strings in the file, never floats, so no rounding can creep in;
+    # as many decimals as the currency has (ISO 4217), stored as an integer in its minor unit.
     try:
-        price_cents = int(Decimal(price) * 100)
-    except InvalidOperation:  # pragma: no cover - the pattern already excludes this
-        raise CatalogError(f"{where}.price: {price!r} is not a number") from None
+        price_cents = parse_amount(price, currency)
+        check_chargeable(price_cents, currency)
+    except ValueError as error:
+        raise CatalogError(f"{where}.price: {error}") from None
     return VariantData(sku=sku, name=name.strip(), price_cents=price_cents, currency=currency)
 
 
@@ -176,6 +186,7 @@ def import_catalog(products: list[ProductData]) -> ImportResult:
             product.slug, product.name, product.description = data.slug, data.name, data.description
             product.image_url, product.published = data.image_url, data.published
             product.preview_background_color = data.preview_background_color
+            product.customizable = data.customizable
             _sync_variants(product, data.variants)
         db.session.commit()
     except Exception:

@@ -29,6 +29,9 @@ def product(slug: str):
     # The page hands the plugin embed the shop's own price per SKU; the price
     # Twikit reports in variationChanged is never shown or trusted.
     prices = {v.sku: {"name": v.name, "price": format_money(v.price_cents, v.currency)} for v in product.variants}
+    if not product.customizable:
+        # A plain product: its image and variants, and no Twikit script at all.
+        return render_template("catalog/plain_product.html", product=product, form=form, prices=prices)
     return render_template(
         "catalog/product.html", product=product, form=form, prices=prices,
         script_url=current_script_url(), locale=current_locale(),

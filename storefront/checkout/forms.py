@@ -5,9 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 import pycountry
+from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, Form, FormField, SelectField, StringField, TelField
-from wtforms.validators import Email, InputRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 
 @lru_cache(maxsize=1)
@@ -17,8 +18,15 @@ def country_choices() -> list[tuple[str, str]]:
     return [("", "Choose a country…")] + [(c.alpha_2, getattr(c, "common_name", c.name)) for c in countries]
 
 
+def _strip(value):
+    """Surrounding spaces are not an answer: "  " is an empty field, as it is to Twikit."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def _required(max_length: int) -> list:
-    return [InputRequired(message="This field is required."), Length(max=max_length)]
+    # DataRequired checks the stripped value; Twikit refuses a required field that is blank after
+    # stripping (code 8), and only after the customer has paid, so the form refuses it first.
+    return [DataRequired(message="This field is required."), Length(max=max_length)]
 
 
 def _optional(max_length: int) -> list:
@@ -26,11 +34,20 @@ def _optional(max_length: int) -> list:
 
 
 class AddressForm(Form):
-    """One IOrderAddress (spec, Create Order). A plain Form: the outer form carries the CSRF token."""
+    """One IOrderAddress (spec, Create Order). A plain Form: the outer form carries the CSRF token.
+
+    Every field is stripped, then checked as Twikit checks it: the required ones
+    (firstName, lastName, email, addressLine1, zip, city, countryIso) must not
+    be blank, and countryIso is an ISO 3166 alpha-2 code.
+    """
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            return unbound_field.bind(form=form, filters=[_strip], **options)
 
     first_name = StringField("First name", _required(100), render_kw={"autocomplete": "given-name"})
     last_name = StringField("Last name", _required(100), render_kw={"autocomplete": "family-name"})
-    email = EmailField("Email", [InputRequired(message="This field is required."), Length(max=254),
+    email = EmailField("Email", [DataRequired(message="This field is required."), Length(max=254),
                                  Email(message="Enter an email address like name@example.com.")],
                        render_kw={"autocomplete": "email"})
     address_line1 = StringField("Address line 1", _required(200), render_kw={"autocomplete": "address-line1"})
@@ -39,7 +56,7 @@ class AddressForm(Form):
                                                              message="Use letters, digits, spaces and dashes.")],
                       render_kw={"autocomplete": "postal-code"})
     city = StringField("City", _required(100), render_kw={"autocomplete": "address-level2"})
-    country_iso = SelectField("Country", [InputRequired(message="Choose a country.")],
+    country_iso = SelectField("Country", [DataRequired(message="Choose a country.")],
                               choices=country_choices, render_kw={"autocomplete": "country"})
     company_name = StringField("Company name", _optional(200), render_kw={"autocomplete": "organization"})
     company_vat = StringField("VAT number", _optional(30) + [Regexp(r"^[A-Za-z0-9 .-]*$",
@@ -73,4 +90,12 @@ class CheckoutForm(FlaskForm):
                 field.validators = [Optional()]
                 if hasattr(field, "choices"):
                     field.validate_choice = False
-        return super().validate(extra_validators)
+        if not super().validate(extra_validators):
+            return False
+        # Refused here, before the payment page: the shipping rates decide where the shop delivers.
+        country = (self.delivery if self.different_delivery.data else self.billing).form.country_iso
+        rates = current_app.config.get("SHIPPING_RATES")
+        if rates is not None and rates.zone_for(country.data) is None:
+            country.errors = [*country.errors, "We do not deliver to this country."]
+            return False
+        return True

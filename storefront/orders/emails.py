@@ -29,8 +29,15 @@ def send_shipped_email(job: OutboxJob) -> None:
 
 
 def shipped_email(order: Order) -> EmailMessage:
-    """The shipping e-mail for an order: plain text and HTML, in the order's language."""
-    return _render(order, subject=f"Your order {order.identifier} has shipped", template="mail/shipped")
+    """The shipping e-mail for an order: plain text and HTML, in the order's language.
+
+    It says what has shipped, parcel by parcel with its tracking, and what has
+    not yet: an order may ship in parts (storefront.orders.shipments).
+    """
+    whole = all(line.shipment_id is not None for line in order.lines)
+    subject = (f"Your order {order.identifier} has shipped" if whole
+               else f"Part of your order {order.identifier} has shipped")
+    return _render(order, subject=subject, template="mail/shipped")
 
 
 def _render(order: Order, *, subject: str, template: str) -> EmailMessage:

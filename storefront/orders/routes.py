@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template
 
 from .links import token_matches
 from .lookup import find_order
+from .progress import progress_steps
 from .states import LABELS, Status
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
@@ -17,4 +18,4 @@ def status(identifier: str, token: str):
     if order is None:
         abort(404, description="We could not find that order. Check the link in your e-mail.")
     return render_template("orders/status.html", order=order, label=LABELS[Status(order.status)],
-                           Status=Status)
+                           Status=Status, steps=progress_steps(order))

@@ -31,6 +31,10 @@ class Status(StrEnum):
     PRODUCTION_COMPLETE = "production_complete"
     SHIPPED = "shipped"
     NEEDS_ATTENTION = "needs_attention"
+    # Who ships what (storefront.orders.shipments): a status for an order of which some lines
+    # have shipped and others have not, and one for Twikit's parcel at the merchant's.
+    PARTIALLY_SHIPPED = "partially_shipped"
+    AT_MERCHANT = "at_merchant"        # TWIKIT_DELIVER_TO=merchant: Twikit's part reached the merchant
 
 
 # What a customer reads on the order status page.
@@ -44,6 +48,8 @@ LABELS = {
     Status.PRODUCTION_COMPLETE: "Produced",
     Status.SHIPPED: "Shipped",
     Status.NEEDS_ATTENTION: "Being reviewed by our team",
+    Status.PARTIALLY_SHIPPED: "Partly shipped",
+    Status.AT_MERCHANT: "Being prepared for shipping",
 }
 
 # Legal changes: from -> the statuses it may move to. Anything else is refused.
@@ -60,6 +66,24 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.CANCELLED: frozenset(),
     Status.SHIPPED: frozenset(),
 }
+
+# Who ships what. Twikit ships the customised lines when it delivers to the customer; the merchant
+# ships plain lines, and everything when Twikit delivers to the merchant. So an order may ship in
+# parts, from statuses the Twikit-only flow never ships from, and may rest with the merchant.
+_FULFILMENT: dict[Status, frozenset[Status]] = {
+    # The merchant ships a plain-only order in one go, or the plain part of a mixed one.
+    Status.PAID: frozenset({Status.SHIPPED, Status.PARTIALLY_SHIPPED}),
+    # One part ships (Twikit's or the merchant's), or Twikit's parcel reaches the merchant.
+    Status.SUBMITTED: frozenset({Status.PARTIALLY_SHIPPED, Status.AT_MERCHANT}),
+    Status.PRODUCTION_COMPLETE: frozenset({Status.PARTIALLY_SHIPPED, Status.AT_MERCHANT}),
+    # The rest ships; or Twikit's part fails in production after the plain part shipped.
+    Status.PARTIALLY_SHIPPED: frozenset({Status.SHIPPED, Status.NEEDS_ATTENTION}),
+    # The merchant ships it on, whole or in parts.
+    Status.AT_MERCHANT: frozenset({Status.SHIPPED, Status.PARTIALLY_SHIPPED, Status.NEEDS_ATTENTION}),
+    Status.NEEDS_ATTENTION: frozenset({Status.PARTIALLY_SHIPPED, Status.AT_MERCHANT}),
+}
+for _status, _targets in _FULFILMENT.items():
+    TRANSITIONS[_status] = TRANSITIONS.get(_status, frozenset()) | _targets
 
 
 class IllegalTransition(ValueError):

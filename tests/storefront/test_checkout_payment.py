@@ -153,13 +153,13 @@ def test_an_amount_mismatch_needs_attention_and_is_not_paid(app, client, demo_ca
     order, url = checkout(client)
     stripe_events.pay(url)
     with app.app_context():  # the order now says something else than what Stripe collected
-        db.session.get(Order, order.id).total_cents = 100
+        db.session.get(Order, order.id).subtotal_cents = 100
         db.session.commit()
     deliver(client, "checkout.session.completed", stripe_events.fetch_session(stripe_sandbox.url,
                                                                               order.stripe_session_id))
     assert state(app, order.identifier) == ("needs_attention", False, 1, 0, 0)
     with app.app_context():
-        assert "Stripe collected 9800 EUR, but the order totals 100 EUR" in \
+        assert "Stripe collected 9800 EUR for the lines, but the order's lines total 100 EUR" in \
             db.session.get(Order, order.id).attention_reason
 
 
@@ -210,14 +210,19 @@ def test_the_status_page_needs_the_signed_token(app, client, demo_catalog):
     assert client.get(other_identifier).status_code == 404
 
 
-def test_cancelling_returns_to_the_cart_with_everything_still_there(app, client, demo_catalog, stripe_sandbox):
-    order, _ = checkout(client)
+def test_cancelling_returns_to_the_cart_and_a_get_changes_nothing(app, client, demo_catalog, stripe_sandbox):
+    order, url = checkout(client)
     session = stripe_events.fetch_session(stripe_sandbox.url, order.stripe_session_id)
     response = client.get(session["cancel_url"].replace("http://localhost", ""))
     assert response.status_code == 303 and response.headers["Location"].endswith("/cart")
     assert "Configuration #<span data-configuration-id>1001</span>" in client.get("/cart").get_data(as_text=True)
-    assert state(app, order.identifier) == ("cancelled", False, 1, 0, 0)
-    assert stripe_events.fetch_session(stripe_sandbox.url, order.stripe_session_id)["status"] == "expired"
+    # A GET writes nothing: the order still waits, its session is still the cart's one payment page...
+    assert state(app, order.identifier) == ("awaiting_payment", False, 1, 0, 0)
+    assert stripe_events.fetch_session(stripe_sandbox.url, order.stripe_session_id)["status"] == "open"
+    # ...and checking out again, unchanged, goes back to that very page.
+    token = csrf_token_from(client.get("/checkout").get_data(as_text=True))
+    again = client.post("/checkout", data={"csrf_token": token, **BILLING_FORM})
+    assert (again.status_code, again.headers["Location"]) == (303, url)
 
 
 def test_a_declined_card_leaves_the_order_unpaid_and_the_cart_intact(app, client, demo_catalog):

@@ -206,7 +206,7 @@ def test_a_repeated_shipping_report_makes_one_transition_and_one_email(app, clie
     assert [(a.status_code, a.json) for a in answers] == [(200, {"error": ""})] * 2
     assert transitions(app, identifier) == [("production_complete", "shipped")]
     assert count(app, OutboxJob) == 1
-    assert [d.reason for d in deliveries(app, "order-completion")][1] == "already shipped; nothing changed"
+    assert [d.reason for d in deliveries(app, "order-completion")][1] == "already reported; nothing changed"
 
 
 def test_shipping_before_the_production_report_never_goes_back(app, client):
