@@ -49,3 +49,20 @@ def pay(page, card):
     page.get_by_label("CVC").fill("123")
     page.get_by_label("Name on card").fill("Ada Lovelace")
     page.get_by_role("button", name=re.compile(r"^Pay ")).click()
+
+
+def add_plain_product_to_cart(page, live, slug="gift-box", variant=None):
+    """A plain product: no designer, just a variant and "Add to cart"."""
+    page.goto(f"{live.shop.url}/products/{slug}")
+    if variant:
+        page.get_by_label(variant).check()
+    page.get_by_role("button", name="Add to cart").click()
+    expect(page).to_have_url(re.compile(r"/cart$"))
+
+
+def log_in_to_back_office(page, live):
+    page.goto(f"{live.shop.url}/admin/login")
+    page.get_by_label("Email").fill("admin@example.com")
+    page.get_by_label("Password").fill("demo-admin-password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
