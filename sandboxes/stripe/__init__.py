@@ -9,6 +9,9 @@ What it offers:
 
 * ``/v1/checkout/sessions`` (create, retrieve, list, line items, expire) and
   ``/v1/events`` with Stripe's JSON shapes, errors and idempotency keys;
+* ``shipping_options`` (``shipping_rate_data``), ``automatic_tax`` (a fixed
+  demo rate) and ``allow_promotion_codes`` (a demo code, printed on the page),
+  with Stripe's ``shipping_cost`` and ``total_details``;
 * a hosted payment page (``/pay/<id>``) that takes Stripe's test cards;
 * webhooks signed like Stripe's (``Stripe-Signature``), sent from a
   background thread with retries;

@@ -3,6 +3,7 @@
 ``states`` (the one place that changes a status), ``lookup``, ``links`` (the
 customer's signed status link), ``submission`` (what Twikit's answers mean),
 ``verification`` (Twikit's payment check), ``reports`` (production and shipping
-reports), ``emails`` (the customer's e-mails), ``addresses`` (who Twikit bills
-and delivers to), and ``routes`` (the customer's status page).
+reports), ``shipments`` (who ships what, and every parcel), ``progress`` (the
+steps the status page shows), ``emails`` (the customer's e-mails), ``addresses``
+(who Twikit bills and delivers to), and ``routes`` (the customer's status page).
 """
