@@ -20,7 +20,7 @@ from typing import Any
 
 from .checkout.shipping import load_shipping_rates
 from .money import check_currency
-from .safe_urls import origin_of
+from .safe_urls import http_link, origin_of
 
 TWIKIT_PRODUCTION_API_URL = "https://custom-integration-publisher.twikit.com/api/v1"
 
@@ -211,6 +211,8 @@ def _derive(config: dict[str, Any], instance_path: str) -> None:
         raise ConfigError(f"SHOP_CURRENCY: {error}") from None
     _check_merchant_address(config)
     _load_shipping_rates(config)
+    if config.get("TERMS_URL") and http_link(config["TERMS_URL"]) is None:
+        raise ConfigError(f"TERMS_URL: {config['TERMS_URL']!r} is not an http(s) URL")
     config["DEMO_MODE"] = config["STOREFRONT_MODE"] == "demo"
 
 

@@ -205,12 +205,25 @@ def start_payment(order: Order) -> str:
         if order.stripe_session_id is None:  # else a concurrent checkout opened it: that one stays payable
             _close(order, states.Status.CANCELLED, "Stripe Checkout Session could not be created")
         raise CheckoutError("We could not start the payment. Nothing was charged; please try again.") from error
+    db.session.refresh(order)
+    if order.status != states.Status.AWAITING_PAYMENT:
+        # A checkout of the changed cart retired this order while its session was being opened:
+        # close the session too, so that only the new order can be paid.
+        _expire_quietly(order, session.id)
+        raise CheckoutError("Your cart changed while the payment page was being opened. Please check out again.")
     if order.stripe_session_id != session.id:
         order.stripe_session_id = session.id
         states.note(order, source="checkout", message="Stripe Checkout Session created",
                     details={"session": session.id})
         db.session.commit()
     return session.url
+
+
+def _expire_quietly(order: Order, session_id: str) -> None:
+    try:
+        stripe_checkout.expire_checkout_session(session_id)
+    except stripe_checkout.StripeError as error:  # paid in that instant: the webhook flags it for a person
+        log.warning("order %s: session %s of a retired order not expired: %s", order.identifier, session_id, error)
 
 
 def return_from_stripe(session_id: str) -> Order | None:

@@ -15,10 +15,10 @@ from .addresses import MERCHANT
 def progress_steps(order: Order) -> list[tuple[str, bool]]:
     """(label, done) for each step, in order; labels are English, for the template to translate."""
     customised = twikit_lines(order)
-    customised_left = any(line.shipment_id is not None for line in customised)
+    customised_shipped = any(line.shipment_id is not None for line in customised)
     steps = [("Paid", order.paid_at is not None)]
     if customised:
-        arrived = order.twikit_completed_at is not None or customised_left
+        arrived = order.twikit_completed_at is not None or customised_shipped
         steps += [("Submitted for production", order.submitted_at is not None),
                   ("Produced", order.produced_at is not None or arrived)]
         if order.twikit_delivery == MERCHANT:

@@ -432,3 +432,19 @@ def test_tax_on_top_when_prices_exclude_it(app, client, demo_catalog, stripe_san
         order = db.session.get(Order, order.id)
         assert (order.status, order.tax_included, order.shipping_cents, order.tax_cents, order.total_cents) == \
             ("paid", False, 0, 2058, 9800 + 2058)
+
+
+def test_a_session_opened_for_an_order_retired_meanwhile_is_closed_at_once(app, client, demo_catalog,
+                                                                          stripe_sandbox):
+    """Two tabs: one retires the order (its cart changed) while the other is still opening its payment page."""
+    from storefront.checkout.service import CheckoutError, start_payment
+    from storefront.orders.states import Status, transition
+
+    order, _ = checkout(client)
+    with app.test_request_context():
+        retired = db.session.get(Order, order.id)
+        transition(retired, Status.CANCELLED, source="test", message="replaced by another tab")
+        db.session.commit()
+        with pytest.raises(CheckoutError, match="Your cart changed"):
+            start_payment(retired)
+    assert stripe_events.fetch_session(stripe_sandbox.url, order.stripe_session_id)["status"] == "expired"

@@ -104,6 +104,7 @@ def test_billing_the_merchant_in_production_needs_the_merchants_address(tmp_path
     ({"MERCHANT_COUNTRY_ISO": "Belgium"}, "MERCHANT_COUNTRY_ISO must be a two-letter ISO 3166 code"),
     ({"SHOP_CURRENCY": "EURO"}, "SHOP_CURRENCY: 'EURO' is not an ISO 4217 currency code"),
     ({"STRIPE_AUTOMATIC_TAX": "maybe"}, "STRIPE_AUTOMATIC_TAX: 'maybe' is not true or false"),
+    ({"TERMS_URL": "javascript:alert(1)"}, "TERMS_URL: 'javascript:alert\\(1\\)' is not an http\\(s\\) URL"),
 ])
 def test_address_money_and_tax_settings_are_checked_at_start_up(tmp_path, environ, message):
     with pytest.raises(ConfigError, match=message):
