@@ -16,7 +16,8 @@ def test_heroku_postgres_url_is_rewritten(tmp_path):
 
 
 def test_database_defaults_to_sqlite_in_the_instance_folder(tmp_path):
-    config = load_config(str(tmp_path), environ=PRODUCTION_ENV)
+    environ = {name: value for name, value in PRODUCTION_ENV.items() if name != "DATABASE_URL"}
+    config = load_config(str(tmp_path), environ={**environ, "SQLITE_DISK_PERSISTENT": "true"})
     assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'storefront.sqlite3'}"
 
 

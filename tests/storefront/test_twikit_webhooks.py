@@ -359,7 +359,7 @@ def test_a_script_from_elsewhere_is_refused_and_nothing_changes(app, client, scr
 def test_production_refuses_plain_http_even_from_an_allowed_origin(app, tmp_path, database_url):
     # A second shop on the same (already migrated) database, in production mode with every secret set.
     production = create_app(shop_config(
-        tmp_path, database_url, **PRODUCTION_ENV, STOREFRONT_MODE="production",
+        tmp_path, database_url, **(PRODUCTION_ENV | {"DATABASE_URL": database_url}), STOREFRONT_MODE="production",
         TWIKIT_SCRIPT_ORIGINS=("https://cdn.twikit.example", "http://cdn.twikit.example")))
     client, token = production.test_client(), PRODUCTION_ENV["TWIKIT_WEBHOOK_TOKEN"]
     body = {"scriptUrl": "http://cdn.twikit.example/plugin/v8/twikit.js", "products": []}
