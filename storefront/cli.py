@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 from flask import current_app, url_for
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from .catalog.importer import CatalogError, import_catalog_file
 
@@ -54,6 +54,7 @@ TWIKIT_WEBHOOKS = {  # what Twikit's Integration Publisher calls each webhook, a
 
 
 @click.command("urls")
+@with_appcontext
 def urls_command() -> None:
     """Print the webhook URLs to paste into Stripe's dashboard and Twikit's publisher, for SHOP_URL."""
     from .payments.fulfilment import EVENT_HANDLERS

@@ -35,6 +35,20 @@ def test_a_wrong_token_is_a_404_and_is_not_logged(app, client, route):
     assert count(app, WebhookDelivery) == 0
 
 
+def test_while_rotating_both_tokens_work_and_no_other(app, tmp_path, database_url):
+    # The same (already created) database; TWIKIT_WEBHOOK_TOKEN="new,old" while Twikit's publisher moves over.
+    rotating = create_app(shop_config(tmp_path, database_url, TWIKIT_WEBHOOK_TOKEN="new-token-1, old-token-2"))
+    client, identifier = rotating.test_client(), make_order(rotating)
+    body = {"identifier": identifier, "configurationIds": [1001]}
+    for token in ("new-token-1", "old-token-2"):
+        assert client.post(url("payment-verification", token=token), json=body).json == {"success": True, "error": ""}
+    for token in ("new-token-1,old-token-2", "new-token-1 ", "old-token", "demo-webhook-token"):
+        assert client.post(url("payment-verification", token=token), json=body).status_code == 404, token
+    with rotating.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.mark.parametrize("route", ROUTES)
 @pytest.mark.parametrize("body", [b"{not json", b"\xff\xfe\x00", b"", b"[" * 50_000])
 def test_malformed_json_is_a_400_with_an_error(app, client, route, body):
