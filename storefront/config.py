@@ -191,9 +191,14 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None,
 
 
 def read_environment() -> dict[str, str]:
-    """The process's environment over the settings in ``.env`` (searched from the working directory up)."""
+    """The process's environment over the settings in ``.env`` (searched from the working directory up).
+
+    ``FLASK_SKIP_DOTENV=1`` skips the file, as it does for the ``flask`` command (the tests set it).
+    """
     from dotenv import dotenv_values, find_dotenv
 
+    if os.environ.get("FLASK_SKIP_DOTENV", "").strip().lower() in ("1", "true", "yes"):
+        return dict(os.environ)
     path = find_dotenv(usecwd=True)
     from_file = {name: value for name, value in dotenv_values(path).items() if value is not None} if path else {}
     return {**from_file, **os.environ}

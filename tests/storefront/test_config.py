@@ -182,6 +182,7 @@ def test_create_app_logs_the_warnings_when_production_starts(tmp_path, caplog):
 def test_dotenv_is_read_from_the_working_directory_and_the_environment_wins(tmp_path, monkeypatch):
     for setting in SETTINGS:
         monkeypatch.delenv(setting.name, raising=False)
+    monkeypatch.delenv("FLASK_SKIP_DOTENV")  # the suite skips .env files; this test reads one
     (tmp_path / ".env").write_text("STOREFRONT_MODE=demo\nSHOP_NAME='Dotenv Shop'\nSHOP_CURRENCY=usd\n")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SHOP_CURRENCY", "GBP")
