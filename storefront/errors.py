@@ -30,6 +30,7 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, title: str, message: str):
+    g.without_database = True  # an error page never needs the database: it may be why we are here
     if wants_json():
         return jsonify(error=message), status
     return render_template("error.html", status=status, title=title, message=message), status
@@ -66,10 +67,9 @@ def init_app(app: Flask) -> None:
 
 
 def _forget_the_database() -> None:
-    """Leave the failed transaction, and render the error page without the database: it may be the trouble."""
+    """Leave the failed transaction; the error page renders without the database."""
     from .extensions import db
 
-    g.without_database = True
     try:
         db.session.rollback()
     except SQLAlchemyError:

@@ -177,6 +177,7 @@ def test_pages_and_webhooks_say_unavailable_without_needing_the_database(tmp_pat
     assert page.status_code == 503 and page.headers["Retry-After"] == "60"
     html = page.get_data(as_text=True)
     assert "briefly unavailable" in html and "Down Shop" in html  # the shop's own page, not gunicorn's
+    assert client.get("/no-such-page", headers=HTTPS).status_code == 404  # its error page needs no database
     token = PRODUCTION_ENV["TWIKIT_WEBHOOK_TOKEN"]
     unsigned = client.post("/webhooks/stripe", headers=HTTPS, data=b"{}")
     assert unsigned.status_code == 400  # refused on its signature, before the database is asked
