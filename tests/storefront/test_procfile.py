@@ -32,7 +32,7 @@ def lock_only_bin(tmp_path_factory) -> Path:
     """The bin folder of a new virtualenv with requirements.txt installed, and nothing else."""
     venv = tmp_path_factory.mktemp("lock-only") / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
-    install = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
+    install = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--no-compile",
                               "--disable-pip-version-check", "--require-hashes", "-r", str(ROOT / "requirements.txt")],
                              capture_output=True, text=True, timeout=900)
     assert install.returncode == 0, install.stdout + install.stderr
