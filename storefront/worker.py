@@ -21,7 +21,7 @@ from flask import Flask
 from . import outbox
 from .extensions import db
 from .models import JobState, OutboxJob, utcnow
-from .orders.emails import send_shipped_email
+from .orders.emails import send_confirmation_email, send_shipped_email
 from .orders.submission import submit_order
 from .outbox import JobKind
 
@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 JOB_HANDLERS: dict[str, Callable[[OutboxJob], object]] = {
     JobKind.SUBMIT_ORDER: submit_order,
     JobKind.SEND_SHIPPED_EMAIL: send_shipped_email,
+    JobKind.SEND_CONFIRMATION_EMAIL: send_confirmation_email,
 }
 
 
