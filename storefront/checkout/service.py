@@ -80,7 +80,10 @@ def _build_order(cart: Cart, billing: dict, delivery: dict, locale: str) -> Orde
 
 def start_payment(order: Order) -> str:
     """Open the Stripe Checkout Session for an order; return the URL to send the customer to."""
-    success_url = url_for("checkout.success", _external=True) + "?session_id={CHECKOUT_SESSION_ID}"
+    # Stripe fills in {CHECKOUT_SESSION_ID} (url_for would escape its braces); the URL may
+    # already carry ?lang=, which keeps the customer's language on the way back.
+    success_url = url_for("checkout.success", _external=True)
+    success_url += ("&" if "?" in success_url else "?") + "session_id={CHECKOUT_SESSION_ID}"
     cancel_url = url_for("checkout.cancel", order=order.identifier, token=token_for(order), _external=True)
     try:
         session = stripe_checkout.create_checkout_session(order, success_url, cancel_url)

@@ -291,3 +291,20 @@ def test_a_payment_that_settles_later_reserves_the_cart_until_it_fails(app, clie
     page = cart_page(client)
     assert "is being processed" not in page and 'href="/checkout"' in page
     assert 'data-cart-count aria-label="2 items">2<' in page  # the design is the customer's again
+
+
+def test_a_customer_on_a_dutch_link_comes_back_from_stripe_in_dutch(app, client, demo_catalog, stripe_sandbox):
+    add_to_cart(client)
+    token = csrf_token_from(client.get("/checkout?lang=nl").get_data(as_text=True))
+    response = client.post("/checkout?lang=nl", data={"csrf_token": token, **BILLING_FORM})
+    with app.app_context():
+        order = db.session.scalar(select(Order))
+        names = [line.product_name for line in order.lines]
+    assert names == ["Diamanten letterhanger"]  # the order keeps the names the customer read
+    session = stripe_events.fetch_session(stripe_sandbox.url, order.stripe_session_id)
+    assert session["success_url"].endswith("/checkout/success?lang=nl&session_id={CHECKOUT_SESSION_ID}")
+    assert session["locale"] == "nl" and order.locale == "nl"
+    stripe_events.pay(response.headers["Location"])
+    back = client.get(f"/checkout/success?lang=nl&session_id={order.stripe_session_id}")
+    assert back.headers["Location"].endswith("?lang=nl")  # the status page opens in Dutch too
+    assert "data-order-status>Betaald<" in client.get(back.headers["Location"]).get_data(as_text=True)
