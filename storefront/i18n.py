@@ -13,6 +13,8 @@ parameter labels follow the shop's language (spec: createContext's locale).
 
 from __future__ import annotations
 
+import logging
+import tempfile
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +27,8 @@ from flask_babel import Babel, get_locale
 from flask_babel import gettext as _
 
 from .safe_urls import local_path
+
+log = logging.getLogger(__name__)
 
 LOCALES = {"en": "English", "nl": "Nederlands"}
 DEFAULT_LOCALE = "en"
@@ -48,7 +52,11 @@ def init_app(app: Flask) -> None:
 
     # The .po files are the source; the .mo files Flask-Babel reads are built from
     # them here, into the instance folder, so they can never be stale or committed.
-    compiled = compile_catalogs(Path(app.instance_path) / "translations")
+    try:
+        compiled = compile_catalogs(Path(app.instance_path) / "translations")
+    except OSError as error:  # a read-only instance folder: a private temporary one serves as well
+        log.warning("cannot write the compiled catalogs to the instance folder (%s); using a temporary one", error)
+        compiled = compile_catalogs(Path(tempfile.mkdtemp(prefix="storefront-translations-")))
     app.config.update(BABEL_DEFAULT_LOCALE=DEFAULT_LOCALE, BABEL_TRANSLATION_DIRECTORIES=str(compiled))
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals.update(current_locale=current_locale, LOCALES=LOCALES, url_without_locale=url_without_locale)

@@ -6,6 +6,7 @@ storefront/translations/nl/LC_MESSAGES/messages.po, and it passes.
 """
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,28 @@ def test_the_app_compiles_the_catalogs_at_start_and_again_when_they_change(app, 
     os.utime(compiled, ns=(stale, stale))  # older than its .po: the catalog was edited since
     message_catalogs.compile_catalogs(compiled.parents[2])
     assert compiled.stat().st_mtime_ns > stale
+
+
+def test_a_read_only_instance_folder_still_gets_dutch(monkeypatch, tmp_path):
+    from storefront import create_app
+
+    from ..support.shop import shop_config
+
+    compile_for_real = message_catalogs.compile_catalogs
+
+    def read_only_instance(target):
+        if str(target).startswith(str(tmp_path)):
+            raise PermissionError(13, "Read-only file system", str(target))
+        return compile_for_real(target)
+
+    monkeypatch.setattr(message_catalogs, "compile_catalogs", read_only_instance)
+    app = create_app(shop_config(tmp_path, f"sqlite:///{tmp_path / 'shop.sqlite3'}"))
+    assert not app.config["BABEL_TRANSLATION_DIRECTORIES"].startswith(str(tmp_path))
+    with app.test_request_context("/?lang=nl"):
+        from flask_babel import gettext
+
+        assert gettext("Paid") == "Betaald"
+    shutil.rmtree(app.config["BABEL_TRANSLATION_DIRECTORIES"])
 
 
 def test_the_locale_comes_from_the_url_then_the_choice_then_the_browser(client, demo_catalog):
