@@ -45,8 +45,11 @@ def progress_of(order: Order) -> Progress:
                  Step("submitted", _("Submitted for production"), order.submitted_at is not None),
                  Step("produced", _("Produced"), (order.produced_at or order.shipped_at) is not None),
                  Step("shipped", _("Shipped"), order.shipped_at is not None)]
+    label = _(LABELS.get(status, status.value))
+    if status is Status.AWAITING_PAYMENT and order.payment_pending_at is not None:
+        label = _("Payment processing")  # the customer has paid, as far as they can tell
     return Progress(
-        status=status.value, label=_(LABELS.get(status, status.value)),
+        status=status.value, label=label,
         heading=_("Thank you!") if order.paid_at else _("Your order"),
         message=_message(order, status), final=not TRANSITIONS.get(status),
         steps=steps, tracking_id=order.tracking_id if order.shipped_at else None,

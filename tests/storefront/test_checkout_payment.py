@@ -274,7 +274,7 @@ def test_a_payment_that_settles_later_reserves_the_cart_until_it_fails(app, clie
     # Back from Stripe: the success page asks Stripe, which says complete but not yet paid.
     status_page = client.get(client.get(f"/checkout/success?session_id={order.stripe_session_id}")
                              .headers["Location"]).get_data(as_text=True)
-    assert "Your payment is being processed." in status_page
+    assert "data-order-status>Payment processing<" in status_page and "Your payment is being processed." in status_page
     page = cart_page(client)
     assert f"Your payment for order {order.identifier} is being processed." in page
     assert 'href="/checkout"' not in page and "cart/lines" not in page  # no second payment, no changes
