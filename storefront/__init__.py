@@ -93,7 +93,7 @@ def register_request_hooks(app: Flask) -> None:
     @app.context_processor
     def shop_globals() -> dict[str, Any]:
         # An error page never asks the database, which may be why it is shown (errors.error_response).
-        cart_count = "" if g.get("without_database") else cart_item_count()
+        cart_count = None if g.get("without_database") else cart_item_count()
         return {"cart_count": cart_count, "shop_name": app.config["SHOP_NAME"],
                 "demo_mode": app.config["DEMO_MODE"]}
 

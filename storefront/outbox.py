@@ -31,6 +31,7 @@ class JobKind(StrEnum):
 
     SUBMIT_ORDER = "submit_order"                # create the order at Twikit (written when payment is confirmed)
     SEND_SHIPPED_EMAIL = "send_shipped_email"    # tell the customer (written when Twikit reports shipping)
+    SEND_CONFIRMATION_EMAIL = "send_confirmation_email"  # confirm the order (written when payment is confirmed)
 
 
 class JobRunning(RuntimeError):

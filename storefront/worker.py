@@ -29,7 +29,7 @@ from . import outbox
 from .database import unavailable_reason
 from .extensions import db
 from .models import JobState, OutboxJob, utcnow
-from .orders.emails import send_shipped_email
+from .orders.emails import send_confirmation_email, send_shipped_email
 from .orders.submission import submit_order
 from .outbox import JobKind
 
@@ -41,6 +41,7 @@ MAX_DATABASE_WAIT_SECONDS = 60.0
 JOB_HANDLERS: dict[str, Callable[[OutboxJob], object]] = {
     JobKind.SUBMIT_ORDER: submit_order,
     JobKind.SEND_SHIPPED_EMAIL: send_shipped_email,
+    JobKind.SEND_CONFIRMATION_EMAIL: send_confirmation_email,
 }
 
 

@@ -1,5 +1,6 @@
 """Cart forms. Flask-WTF adds the CSRF token to each."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
@@ -18,12 +19,12 @@ class AddToCartForm(FlaskForm):
     sku = HiddenField(validators=[DataRequired()])
     configuration_id = HiddenField(validators=[DataRequired()])
     preview_url = HiddenField(validators=[DataRequired()])
-    quantity = IntegerField("Quantity", default=1,
+    quantity = IntegerField(_l("Quantity"), default=1,
                             validators=[InputRequired(), NumberRange(min=1, max=MAX_QUANTITY)])
 
 
 class QuantityForm(FlaskForm):
-    quantity = IntegerField("Quantity", validators=[InputRequired(), NumberRange(min=1, max=MAX_QUANTITY)])
+    quantity = IntegerField(_l("Quantity"), validators=[InputRequired(), NumberRange(min=1, max=MAX_QUANTITY)])
 
 
 class RemoveLineForm(FlaskForm):

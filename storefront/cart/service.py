@@ -5,10 +5,13 @@ from __future__ import annotations
 import secrets
 
 from flask import current_app, session
-from sqlalchemy import func, select
+from flask_babel import gettext as _
+from sqlalchemy import exists, func, select
 
 from ..extensions import db
-from ..models import Cart, CartLine, Product
+from ..i18n import current_locale
+from ..models import Cart, CartLine, Order, Product
+from ..orders.states import Status
 from ..safe_urls import is_from_origins
 
 SESSION_KEY = "cart"
@@ -33,29 +36,46 @@ def current_cart(create: bool = False) -> Cart | None:
 
 
 def cart_item_count() -> int:
-    """How many items the header shows, without creating a cart."""
+    """How many items the header shows, without creating a cart; none while the cart is reserved."""
     token = session.get(SESSION_KEY)
     if not token:
         return 0
     return db.session.scalar(
-        select(func.coalesce(func.sum(CartLine.quantity), 0)).join(Cart).where(Cart.token == token)
+        select(func.coalesce(func.sum(CartLine.quantity), 0)).join(Cart)
+        .where(Cart.token == token, ~exists(_reserving_orders().where(Order.cart_id == Cart.id)))
     )
+
+
+def reserving_order(cart: Cart | None) -> Order | None:
+    """The order whose payment is processing for this cart, if any: its lines are spoken for until it settles.
+
+    After a method that settles later (a bank debit), the customer has paid as
+    far as they can tell; the cart must not invite a second payment meanwhile.
+    Paid, the cart is emptied; failed, the cart is theirs again.
+    """
+    if cart is None:
+        return None
+    return db.session.scalar(_reserving_orders().where(Order.cart_id == cart.id).order_by(Order.id.desc()).limit(1))
+
+
+def _reserving_orders():
+    return select(Order).where(Order.status == Status.AWAITING_PAYMENT, Order.payment_pending_at.is_not(None))
 
 
 def parse_configuration_id(raw: str) -> int:
     """A Twikit configuration ID: a positive integer (spec, ISaveData.configurationId)."""
     if not raw.isascii() or not raw.isdigit() or len(raw) > 16:
-        raise CartError("The design's configuration ID is not valid.")
+        raise CartError(_("The design's configuration ID is not valid."))
     value = int(raw)
     if not 0 < value <= MAX_CONFIGURATION_ID:
-        raise CartError("The design's configuration ID is not valid.")
+        raise CartError(_("The design's configuration ID is not valid."))
     return value
 
 
 def check_preview_url(url: str) -> str:
     """Accept a preview image URL only if it is http(s) from an allowed Twikit preview origin."""
     if len(url) > 2048 or not is_from_origins(url, current_app.config["TWIKIT_PREVIEW_ORIGINS"]):
-        raise CartError("The design's preview image does not come from Twikit.")
+        raise CartError(_("The design's preview image does not come from Twikit."))
     return url
 
 
@@ -64,10 +84,11 @@ def add_line(cart: Cart, product_slug: str, sku: str, configuration_id: str, pre
     """Add a saved configuration to the cart, priced from the shop's own variant."""
     product = db.session.scalar(select(Product).where(Product.slug == product_slug, Product.published))
     if product is None:
-        raise CartError("That product is not for sale.")
+        raise CartError(_("That product is not for sale."))
     variant = product.variant_by_sku(sku)
     if variant is None:
-        raise CartError(f"{product.name} is not sold in the variation {sku!r}.")
+        raise CartError(_("%(product)s is not sold in the variation “%(sku)s”.",
+                          product=product.translated("name", current_locale()), sku=sku))
     configuration = parse_configuration_id(configuration_id)
     preview_url = check_preview_url(preview_url)
 
@@ -78,7 +99,7 @@ def add_line(cart: Cart, product_slug: str, sku: str, configuration_id: str, pre
         cart.lines.append(line)
     elif line.variant_id != variant.id:
         # One configuration is one design with one variation; a second SKU for it is tampering.
-        raise CartError("That design is already in your cart as another variation.")
+        raise CartError(_("That design is already in your cart as another variation."))
     line.quantity = min(line.quantity + quantity, MAX_QUANTITY)
     line.unit_price_cents = variant.price_cents
     db.session.commit()

@@ -5,8 +5,12 @@ The file format (see storefront/catalog/demo-catalog.json)::
     {"products": [{"key": "diamond-letter-jewel", "slug": "...", "name": "...",
                    "description": "...", "image": "/static/...", "published": true,
                    "preview_background_color": "#f4f1ec",
+                   "translations": {"nl": {"name": "...", "description": "..."}},
                    "variants": [{"sku": "DLJ-SILVER", "name": "Silver",
-                                 "price": "49.00", "currency": "EUR"}]}]}
+                                 "price": "49.00", "currency": "EUR",
+                                 "translations": {"nl": {"name": "Zilver"}}}]}]}
+
+``translations`` is optional: a text without one is shown as written.
 
 Importing is idempotent: products are matched by their Twikit key and
 variants by SKU, so importing the same file twice gives the same catalog.
@@ -26,6 +30,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ..extensions import db
+from ..i18n import DEFAULT_LOCALE, LOCALES
 from ..models import Product, Variant
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
@@ -44,6 +49,7 @@ class VariantData:
     name: str
     price_cents: int
     currency: str
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -56,6 +62,7 @@ class ProductData:
     published: bool
     preview_background_color: str
     variants: list[VariantData] = field(default_factory=list)
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -137,6 +144,8 @@ def _parse_product(raw: Any, index: int, currency: str) -> ProductData:
         key=key, slug=slug, name=text("name"), description=text("description", required=False, limit=5000),
         image_url=image, published=published, preview_background_color=background.lower(),
         variants=[_parse_variant(v, f"{where}: variants[{i}]", currency) for i, v in enumerate(variants)],
+        translations=_parse_translations(raw.get("translations"), f"{where}: translations",
+                                         {"name": 200, "description": 5000}),
     )
 
 
@@ -157,7 +166,33 @@ def _parse_variant(raw: Any, where: str, currency: str) -> VariantData:
         price_cents = int(Decimal(price) * 100)
     except InvalidOperation:  # pragma: no cover - the pattern already excludes this
         raise CatalogError(f"{where}.price: {price!r} is not a number") from None
-    return VariantData(sku=sku, name=name.strip(), price_cents=price_cents, currency=currency)
+    return VariantData(sku=sku, name=name.strip(), price_cents=price_cents, currency=currency,
+                       translations=_parse_translations(raw.get("translations"), f"{where}.translations",
+                                                        {"name": 200}))
+
+
+def _parse_translations(raw: Any, where: str, limits: dict[str, int]) -> dict[str, dict[str, str]]:
+    """``{"nl": {"name": "..."}}``: only the shop's other languages, only these fields, non-empty strings."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise CatalogError(f'{where}: must be an object such as {{"nl": {{"name": "..."}}}}')
+    languages = sorted(set(LOCALES) - {DEFAULT_LOCALE})
+    translations = {}
+    for locale, texts in raw.items():
+        if locale not in languages:
+            raise CatalogError(f"{where}: {locale!r} is not one of the shop's other languages ({', '.join(languages)})")
+        if not isinstance(texts, dict):
+            raise CatalogError(f"{where}.{locale}: must be an object")
+        for name, text in texts.items():
+            if name not in limits:
+                raise CatalogError(f"{where}.{locale}: {name!r} cannot be translated (only {', '.join(limits)})")
+            if not isinstance(text, str) or not text.strip():
+                raise CatalogError(f"{where}.{locale}.{name}: must be a non-empty string")
+            if len(text) > limits[name]:
+                raise CatalogError(f"{where}.{locale}.{name}: longer than {limits[name]} characters")
+        translations[locale] = {name: text.strip() for name, text in texts.items()}
+    return translations
 
 
 def import_catalog(products: list[ProductData]) -> ImportResult:
@@ -176,6 +211,7 @@ def import_catalog(products: list[ProductData]) -> ImportResult:
             product.slug, product.name, product.description = data.slug, data.name, data.description
             product.image_url, product.published = data.image_url, data.published
             product.preview_background_color = data.preview_background_color
+            product.translations = data.translations or None
             _sync_variants(product, data.variants)
         db.session.commit()
     except Exception:
@@ -209,5 +245,6 @@ def _sync_variants(product: Product, variants: list[VariantData]) -> None:
         variant = existing.get(data.sku) or Variant(sku=data.sku)
         variant.name, variant.price_cents, variant.currency = data.name, data.price_cents, data.currency
         variant.position = position
+        variant.translations = data.translations or None
         if variant not in product.variants:
             product.variants.append(variant)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..cart.forms import AddToCartForm
@@ -24,11 +25,12 @@ def index():
 def product(slug: str):
     product = db.session.scalar(select(Product).where(Product.slug == slug, Product.published))
     if product is None:
-        abort(404, description="We could not find that product.")
+        abort(404, description=_("We could not find that product."))
     form = AddToCartForm(product=product.slug, sku=product.variants[0].sku if product.variants else "")
     # The page hands the plugin embed the shop's own price per SKU; the price
     # Twikit reports in variationChanged is never shown or trusted.
-    prices = {v.sku: {"name": v.name, "price": format_money(v.price_cents, v.currency)} for v in product.variants}
+    prices = {v.sku: {"name": v.translated("name", current_locale()), "price": format_money(v.price_cents, v.currency)}
+              for v in product.variants}
     return render_template(
         "catalog/product.html", product=product, form=form, prices=prices,
         script_url=current_script_url(), locale=current_locale(),

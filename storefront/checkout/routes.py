@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from ..cart.service import current_cart
 from ..i18n import current_locale
@@ -20,7 +21,7 @@ bp = Blueprint("checkout", __name__, url_prefix="/checkout")
 def start():
     cart = current_cart()
     if cart is None or not cart.lines:
-        flash("Your cart is empty.", "error")
+        flash(_("Your cart is empty."), "error")
         return redirect(url_for("cart.show"))
     form = CheckoutForm()
     if form.validate_on_submit():
@@ -38,13 +39,13 @@ def success():
     """Stripe sends the customer here; we ask Stripe ourselves whether the session is paid."""
     session_id = request.args.get("session_id", "")
     if not session_id.startswith("cs_"):
-        abort(400, description="This link is missing its Checkout Session.")
+        abort(400, description=_("This link is missing its Checkout Session."))
     try:
         order = fulfill_checkout(session_id, source="success-page")
     except stripe_checkout.StripeError:
-        abort(404, description="We could not find that payment.")
+        abort(404, description=_("We could not find that payment."))
     if order is None:
-        abort(404, description="We could not find that order.")
+        abort(404, description=_("We could not find that order."))
     return redirect(status_url(order), 303)
 
 
@@ -55,5 +56,5 @@ def cancel():
     order = find_order(identifier) if token_matches(identifier, token) else None
     if order is not None:
         service.cancel_payment(order)
-    flash("Payment cancelled. Your cart is just as you left it.", "info")
+    flash(_("Payment cancelled. Your cart is just as you left it."), "info")
     return redirect(url_for("cart.show"), 303)

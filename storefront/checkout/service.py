@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -52,7 +53,7 @@ def place_order(cart: Cart, billing: Mapping[str, Any], delivery: Mapping[str, A
         states.note(order, source="checkout", message="Order placed", details={"lines": len(order.lines)})
         db.session.commit()
         return order
-    raise CheckoutError("We could not place your order. Please try again.")
+    raise CheckoutError(_("We could not place your order. Please try again."))
 
 
 def _build_order(cart: Cart, billing: dict, delivery: dict, locale: str) -> Order:
@@ -60,10 +61,12 @@ def _build_order(cart: Cart, billing: dict, delivery: dict, locale: str) -> Orde
     lines = []
     for number, cart_line in enumerate(cart.lines, start=1):
         variant = cart_line.variant
-        # The price is the variant's price now, never a number the browser sent.
+        # The price is the variant's price now, never a number the browser sent; the names are
+        # kept in the order's language, as the customer read them (the e-mails use them too).
         lines.append(OrderLine(
             identifier=f"{identifier}-{number}", product_key=cart_line.product.key,
-            product_name=cart_line.product.name, sku=variant.sku, variant_name=variant.name,
+            product_name=cart_line.product.translated("name", locale), sku=variant.sku,
+            variant_name=variant.translated("name", locale),
             configuration_id=cart_line.configuration_id, preview_url=cart_line.preview_url,
             quantity=cart_line.quantity, unit_price_cents=variant.price_cents,
         ))
@@ -77,7 +80,10 @@ def _build_order(cart: Cart, billing: dict, delivery: dict, locale: str) -> Orde
 
 def start_payment(order: Order) -> str:
     """Open the Stripe Checkout Session for an order; return the URL to send the customer to."""
-    success_url = url_for("checkout.success", _external=True) + "?session_id={CHECKOUT_SESSION_ID}"
+    # Stripe fills in {CHECKOUT_SESSION_ID} (url_for would escape its braces); the URL may
+    # already carry ?lang=, which keeps the customer's language on the way back.
+    success_url = url_for("checkout.success", _external=True)
+    success_url += ("&" if "?" in success_url else "?") + "session_id={CHECKOUT_SESSION_ID}"
     cancel_url = url_for("checkout.cancel", order=order.identifier, token=token_for(order), _external=True)
     try:
         session = stripe_checkout.create_checkout_session(order, success_url, cancel_url)
@@ -86,7 +92,7 @@ def start_payment(order: Order) -> str:
         states.transition(order, states.Status.CANCELLED, source="checkout",
                           message="Stripe Checkout Session could not be created", details={"error": str(error)})
         db.session.commit()
-        raise CheckoutError("We could not start the payment. Nothing was charged; please try again.") from error
+        raise CheckoutError(_("We could not start the payment. Nothing was charged; please try again.")) from error
     order.stripe_session_id = session.id
     states.note(order, source="checkout", message="Stripe Checkout Session created", details={"session": session.id})
     db.session.commit()

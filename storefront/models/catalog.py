@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, utcnow
+from .base import Translatable, UTCDateTime, utcnow
 
 
-class Product(db.Model):
+class Product(Translatable, db.Model):
     """A product the shop sells, linked to Twikit by its product key."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -24,6 +24,8 @@ class Product(db.Model):
     # Background of the preview Twikit renders for the cart (plugin option previewBackgroundColor).
     preview_background_color: Mapped[str] = mapped_column(String(20), default="#ffffff")
     published: Mapped[bool] = mapped_column(default=True)
+    # The name and description in other languages, from the catalog file: {"nl": {"name": ..., "description": ...}}.
+    translations: Mapped[dict[str, dict[str, str]] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -43,7 +45,7 @@ class Product(db.Model):
         return f"<Product {self.key}>"
 
 
-class Variant(db.Model):
+class Variant(Translatable, db.Model):
     """A priced variation of a product, matched to Twikit's variation by SKU."""
 
     __table_args__ = (CheckConstraint("price_cents >= 0", name="price_not_negative"),)
@@ -55,6 +57,8 @@ class Variant(db.Model):
     price_cents: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
     position: Mapped[int] = mapped_column(default=0)
+    # The name in other languages, from the catalog file: {"nl": {"name": ...}}.
+    translations: Mapped[dict[str, dict[str, str]] | None] = mapped_column(JSON)
 
     product: Mapped[Product] = relationship(back_populates="variants")
 

@@ -34,6 +34,9 @@ class Order(db.Model):
     cart_id: Mapped[int | None] = mapped_column(ForeignKey("cart.id", ondelete="SET NULL"), index=True)
     stripe_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     stripe_payment_intent_id: Mapped[str | None] = mapped_column(String(255))
+    # A fact: the customer finished Stripe Checkout with a method that settles later (the payment is
+    # processing), so the cart is reserved for this order until it is paid or fails.
+    payment_pending_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A fact, not a status: payment was confirmed at this time (cleared only by a refund).
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A fact, not a status: Twikit accepted the order (result code 1, 2, or 9 after our own attempt).

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import update
 
 from ..extensions import db
+from ..i18n import N_
 from ..models import Order, OrderEvent, utcnow
 
 log = logging.getLogger(__name__)
@@ -33,17 +34,18 @@ class Status(StrEnum):
     NEEDS_ATTENTION = "needs_attention"
 
 
-# What a customer reads on the order status page.
+# What a customer reads on the order status page, in English; N_ marks each for the
+# translation catalogs, and the page shows _(label) in the customer's language.
 LABELS = {
-    Status.AWAITING_PAYMENT: "Awaiting payment",
-    Status.PAID: "Paid",
-    Status.PAYMENT_FAILED: "Payment failed",
-    Status.EXPIRED: "Checkout expired",
-    Status.CANCELLED: "Cancelled",
-    Status.SUBMITTED: "Submitted for production",
-    Status.PRODUCTION_COMPLETE: "Produced",
-    Status.SHIPPED: "Shipped",
-    Status.NEEDS_ATTENTION: "Being reviewed by our team",
+    Status.AWAITING_PAYMENT: N_("Awaiting payment"),
+    Status.PAID: N_("Paid"),
+    Status.PAYMENT_FAILED: N_("Payment failed"),
+    Status.EXPIRED: N_("Checkout expired"),
+    Status.CANCELLED: N_("Cancelled"),
+    Status.SUBMITTED: N_("Submitted for production"),
+    Status.PRODUCTION_COMPLETE: N_("Produced"),
+    Status.SHIPPED: N_("Shipped"),
+    Status.NEEDS_ATTENTION: N_("Being reviewed by our team"),
 }
 
 # Legal changes: from -> the statuses it may move to. Anything else is refused.

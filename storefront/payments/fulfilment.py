@@ -4,8 +4,13 @@ Stripe's fulfilment guide asks for one function, called from both the
 webhook and the success page, that is safe to call any number of times.
 Here the state machine's compare-and-set makes it so: whichever caller
 moves the order from awaiting_payment to paid also, in the same transaction,
-empties the cart and writes the outbox job that submits the order to Twikit.
-Every other caller finds the order already paid and changes nothing.
+empties the cart and writes the outbox jobs that submit the order to Twikit
+and e-mail the customer its confirmation. Every other caller finds the order
+already paid and changes nothing.
+
+A method that settles later (a bank debit; the sandbox's 3155 card)
+completes Checkout unpaid: that is recorded as ``payment_pending_at``, which
+reserves the cart for the order until Stripe says paid or failed.
 """
 
 from __future__ import annotations
@@ -13,13 +18,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import outbox
 from ..extensions import db
 from ..models import CartLine, Order, StripeEvent, utcnow
-from ..orders.states import IllegalTransition, Status, TransitionLost, transition
+from ..orders.states import IllegalTransition, Status, TransitionLost, note, transition
 from . import stripe_checkout
 
 log = logging.getLogger(__name__)
@@ -32,7 +37,9 @@ def fulfill_checkout(session_id: str, *, source: str) -> Order | None:
         log.warning("Checkout Session %s matches no order", session_id)
         return None
     if session.payment_status != "paid" or order.paid_at is not None:
-        return order  # not paid yet (an async method is pending), or already recorded
+        if session.status == "complete" and order.paid_at is None:
+            _record_payment_pending(order, source)  # completed, but an async method is still settling
+        return order  # not paid yet, or already recorded
     if order.status == Status.NEEDS_ATTENTION:
         return order  # already flagged (an amount mismatch); a person decides
     problem = _amount_problem(session, order)
@@ -48,8 +55,9 @@ def fulfill_checkout(session_id: str, *, source: str) -> Order | None:
                        stripe_payment_intent_id=session.payment_intent)
             if order.cart_id is not None:
                 db.session.execute(delete(CartLine).where(CartLine.cart_id == order.cart_id))
-            # The outbox job: written in this transaction, so it exists exactly when the payment does.
+            # The outbox jobs: written in this transaction, so they exist exactly when the payment does.
             outbox.enqueue(outbox.JobKind.SUBMIT_ORDER, order)
+            outbox.enqueue(outbox.JobKind.SEND_CONFIRMATION_EMAIL, order)
         db.session.commit()
     except TransitionLost:
         db.session.rollback()  # another caller recorded it first; that is the one transition
@@ -59,6 +67,21 @@ def fulfill_checkout(session_id: str, *, source: str) -> Order | None:
         _flag_late_payment(order, session, source, str(error))
     db.session.refresh(order)
     return order
+
+
+def _record_payment_pending(order: Order, source: str) -> None:
+    """Note, once, that the customer paid with a method that settles later; the cart stays reserved meanwhile."""
+    if order.status != Status.AWAITING_PAYMENT or order.payment_pending_at is not None:
+        return
+    # Compare-and-set, as the webhook and the success page may both get here: one of them notes it.
+    marked = db.session.execute(
+        update(Order).where(Order.id == order.id, Order.status == Status.AWAITING_PAYMENT.value,
+                            Order.payment_pending_at.is_(None))
+        .values(payment_pending_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    if marked:
+        note(order, source=source, message="Checkout completed; the payment is processing and settles later")
+    db.session.commit()
+    db.session.refresh(order)
 
 
 def _order_for(session) -> Order | None:

@@ -39,7 +39,8 @@ def create_checkout_session(order: Order, success_url: str, cancel_url: str):
     """Open a Stripe Checkout Session for an order, priced from the order's own lines."""
     line_items = []
     for line in order.lines:
-        product_data = {"name": f"{line.product_name} ({line.variant_name})",
+        # The variant as the description, not in brackets: "Tall (36 cm)" would read "(Tall (36 cm))".
+        product_data = {"name": line.product_name, "description": line.variant_name,
                         "metadata": {"sku": line.sku, "line_identifier": line.identifier}}
         if line.preview_url:
             product_data["images"] = [line.preview_url]  # Twikit's rendering of the customer's design

@@ -56,7 +56,7 @@ def test_from_customising_to_your_order_has_shipped(page, live):
     # 6. The worker sends the shipping e-mail; it is in the catcher.
     Worker(live.shop.app).run(once=True)
     messages = requests.get(f"{live.mail.url}/api/messages", timeout=10).json()["messages"]
-    [mail] = [m for m in messages if identifier in m["subject"]]
+    [mail] = [m for m in messages if identifier in m["subject"] and "shipped" in m["subject"]]
     assert mail["subject"] == f"Your order {identifier} has shipped"
     assert "ada@example.com" in mail["to"]
     page.goto(f"{live.mail.url}/")

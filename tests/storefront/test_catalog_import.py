@@ -81,12 +81,36 @@ def test_reimport_updates_prices_and_drops_removed_variants(app, tmp_path):
      "product 'diamond-letter-jewel': variants[0].sku"),
     (jewel(published="yes"), "product 'diamond-letter-jewel': published"),
     (jewel(image="javascript:alert(1)"), "product 'diamond-letter-jewel': image"),
+    (jewel(translations={"NL": {"name": "Letter"}}),
+     "translations: 'NL' is not one of the shop's other languages (nl)"),
+    (jewel(translations={"en": {"name": "Letter"}}), "translations: 'en' is not one of the shop's other languages"),
+    (jewel(translations={"nl": {"slug": "letter"}}), "translations.nl: 'slug' cannot be translated"),
+    (jewel(translations={"nl": {"name": " "}}), "translations.nl.name: must be a non-empty string"),
+    (jewel(translations=["nl"]), "product 'diamond-letter-jewel': translations: must be an object"),
+    (jewel(variants=[{"sku": "X1", "name": "X", "price": "49.00", "currency": "EUR",
+                      "translations": {"nl": {"description": "X"}}}]),
+     "variants[0].translations.nl: 'description' cannot be translated (only name)"),
 ])
 def test_a_bad_file_names_the_product_and_field(app, tmp_path, product, message):
     with app.app_context():
         with pytest.raises(CatalogError) as error:
             import_catalog_file(write(tmp_path, [product]), "EUR")
         assert message in str(error.value)
+
+
+def test_texts_carry_their_translations_and_a_reimport_replaces_them(app, tmp_path):
+    dutch = {"nl": {"name": "Letterhanger", "description": "Glanzend."}}
+    variants = [{"sku": "DLJ-SILVER", "name": "Silver", "price": "49.00", "currency": "EUR",
+                 "translations": {"nl": {"name": "Zilver"}}}]
+    with app.app_context():
+        import_catalog_file(write(tmp_path, [jewel(translations=dutch, variants=variants)]), "EUR")
+        product = db.session.scalar(select(Product))
+        assert (product.translated("name", "nl"), product.translated("description", "nl")) == ("Letterhanger",
+                                                                                             "Glanzend.")
+        assert (product.translated("name", "en"), product.variants[0].translated("name", "nl")) == ("Letter", "Zilver")
+        import_catalog_file(write(tmp_path, [jewel(variants=variants[:1])], "v2.json"), "EUR")
+        db.session.refresh(product)
+        assert product.translations is None and product.translated("name", "nl") == "Letter"  # the file says none
 
 
 def test_nothing_is_half_imported(app, tmp_path):

@@ -20,6 +20,7 @@ from ..support.factories import add_to_cart
 from ..support.forms import BILLING_FORM, csrf_token_from
 
 SECRET = "whsec_test_functional"
+PAID_JOBS = 2  # written with the payment: submit the order to Twikit, e-mail the customer its confirmation
 
 
 @pytest.fixture
@@ -91,7 +92,7 @@ def test_a_signed_completed_event_marks_the_order_paid_empties_the_cart_and_writ
     response = deliver(client, "checkout.session.completed",
                        stripe_events.fetch_session(stripe_sandbox.url, order.stripe_session_id))
     assert response.status_code == 200 and response.json["duplicate"] is False
-    assert state(app, order.identifier) == ("paid", True, 0, 1, 1)
+    assert state(app, order.identifier) == ("paid", True, 0, PAID_JOBS, 1)
 
 
 @pytest.mark.parametrize("problem", ["another secret", "no header", "stale timestamp", "tampered body"])
@@ -121,7 +122,7 @@ def test_a_duplicate_event_makes_one_transition(app, client, demo_catalog, strip
     first = deliver(client, "checkout.session.completed", session, event_id="evt_dup_1")
     second = deliver(client, "checkout.session.completed", session, event_id="evt_dup_1")
     assert (first.json["duplicate"], second.json["duplicate"]) == (False, True)
-    assert state(app, order.identifier) == ("paid", True, 0, 1, 1)
+    assert state(app, order.identifier) == ("paid", True, 0, PAID_JOBS, 1)
 
 
 def test_completed_after_async_payment_succeeded_is_harmless(app, client, demo_catalog, stripe_sandbox):
@@ -136,7 +137,7 @@ def test_completed_after_async_payment_succeeded_is_harmless(app, client, demo_c
     paid = stripe_events.fetch_session(stripe_sandbox.url, order.stripe_session_id)
     assert deliver(client, "checkout.session.async_payment_succeeded", paid).status_code == 200
     assert deliver(client, "checkout.session.completed", unpaid).status_code == 200  # arrives late
-    assert state(app, order.identifier) == ("paid", True, 0, 1, 1)
+    assert state(app, order.identifier) == ("paid", True, 0, PAID_JOBS, 1)
 
 
 def test_completed_while_an_async_payment_is_pending_waits(app, client, demo_catalog, stripe_sandbox):
@@ -186,7 +187,7 @@ def test_the_success_page_before_and_after_the_webhook(app, client, demo_catalog
     deliver(client, "checkout.session.completed", stripe_events.fetch_session(stripe_sandbox.url,
                                                                               order.stripe_session_id))
     client.get(f"/checkout/success?session_id={order.stripe_session_id}")
-    assert state(app, order.identifier) == ("paid", True, 0, 1, 1)
+    assert state(app, order.identifier) == ("paid", True, 0, PAID_JOBS, 1)
 
 
 def test_the_success_page_trusts_no_query_parameter_alone(app, client, demo_catalog, stripe_sandbox):
@@ -248,4 +249,62 @@ def test_concurrent_fulfilment_makes_one_transition_and_one_job(app, client, dem
     for thread in threads:
         thread.join(30)
     assert errors == []
-    assert state(app, order.identifier) == ("paid", True, 0, 1, 1)
+    assert state(app, order.identifier) == ("paid", True, 0, PAID_JOBS, 1)
+
+
+def test_the_payment_also_queues_the_confirmation_e_mail(app, client, demo_catalog, stripe_sandbox):
+    order, url = checkout(client)
+    stripe_events.pay(url)
+    assert state(app, order.identifier)[3] == 0  # nothing is queued for an unpaid order
+    client.get(f"/checkout/success?session_id={order.stripe_session_id}")
+    with app.app_context():
+        kinds = db.session.scalars(select(OutboxJob.kind).where(OutboxJob.order_id == order.id)).all()
+    assert sorted(kinds) == ["send_confirmation_email", "submit_order"]
+
+
+def cart_page(client) -> str:
+    return client.get("/cart").get_data(as_text=True)
+
+
+def test_a_payment_that_settles_later_reserves_the_cart_until_it_fails(app, client, demo_catalog,
+                                                                      stripe_sandbox):
+    order, url = checkout(client)
+    assert 'data-cart-count aria-label="2 items">2<' in cart_page(client)  # an open checkout reserves nothing
+    stripe_events.pay(url, card="4000 0000 0000 9995")  # completes now, unpaid; fails a little later
+    # Back from Stripe: the success page asks Stripe, which says complete but not yet paid.
+    status_page = client.get(client.get(f"/checkout/success?session_id={order.stripe_session_id}")
+                             .headers["Location"]).get_data(as_text=True)
+    assert "data-order-status>Payment processing<" in status_page and "Your payment is being processed." in status_page
+    page = cart_page(client)
+    assert f"Your payment for order {order.identifier} is being processed." in page
+    assert 'href="/checkout"' not in page and "cart/lines" not in page  # no second payment, no changes
+    assert 'data-cart-count aria-label="0 items">0<' in page  # the header does not invite one either
+    unpaid = stripe_events.fetch_session(stripe_sandbox.url, order.stripe_session_id)
+    deliver(client, "checkout.session.completed", unpaid)  # the webhook says the same: noted once
+    with app.app_context():
+        notes = db.session.scalars(select(OrderEvent.message).where(
+            OrderEvent.order_id == order.id, OrderEvent.message.like("Checkout completed; the payment is processing%")))
+        assert len(notes.all()) == 1
+
+    deliver(client, "checkout.session.async_payment_failed", unpaid)
+    assert state(app, order.identifier) == ("payment_failed", False, 1, 0, 0)
+    page = cart_page(client)
+    assert "is being processed" not in page and 'href="/checkout"' in page
+    assert 'data-cart-count aria-label="2 items">2<' in page  # the design is the customer's again
+
+
+def test_a_customer_on_a_dutch_link_comes_back_from_stripe_in_dutch(app, client, demo_catalog, stripe_sandbox):
+    add_to_cart(client)
+    token = csrf_token_from(client.get("/checkout?lang=nl").get_data(as_text=True))
+    response = client.post("/checkout?lang=nl", data={"csrf_token": token, **BILLING_FORM})
+    with app.app_context():
+        order = db.session.scalar(select(Order))
+        names = [line.product_name for line in order.lines]
+    assert names == ["Diamanten letterhanger"]  # the order keeps the names the customer read
+    session = stripe_events.fetch_session(stripe_sandbox.url, order.stripe_session_id)
+    assert session["success_url"].endswith("/checkout/success?lang=nl&session_id={CHECKOUT_SESSION_ID}")
+    assert session["locale"] == "nl" and order.locale == "nl"
+    stripe_events.pay(response.headers["Location"])
+    back = client.get(f"/checkout/success?lang=nl&session_id={order.stripe_session_id}")
+    assert back.headers["Location"].endswith("?lang=nl")  # the status page opens in Dutch too
+    assert "data-order-status>Betaald<" in client.get(back.headers["Location"]).get_data(as_text=True)

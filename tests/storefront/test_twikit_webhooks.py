@@ -288,7 +288,7 @@ def test_the_status_page_shows_production_and_tracking(app, client):
     with app.test_request_context():
         link = status_url(order_of(app, identifier))
     page = client.get(link).get_data(as_text=True)
-    assert "data-order-status>Produced<" in page and "data-tracking-id" not in page
+    assert "data-order-status>Produced<" in page and "data-order-tracking hidden" in page
     client.post(url("order-completion"), json=shipping_report(identifier))
     page = client.get(link).get_data(as_text=True)
     assert "data-order-status>Shipped<" in page
