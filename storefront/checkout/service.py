@@ -65,6 +65,7 @@ def _build_order(cart: Cart, billing: dict, delivery: dict, locale: str) -> Orde
             identifier=f"{identifier}-{number}", product_key=cart_line.product.key,
             product_name=cart_line.product.name, sku=variant.sku, variant_name=variant.name,
             configuration_id=cart_line.configuration_id, preview_url=cart_line.preview_url,
+            design_summary=cart_line.design_summary,
             quantity=cart_line.quantity, unit_price_cents=variant.price_cents,
         ))
     total = sum(line.total_cents for line in lines)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -36,6 +36,15 @@ class Product(db.Model):
         return next((v for v in self.variants if v.sku == sku), None)
 
     @property
+    def default_variant(self) -> Variant | None:
+        """The variant the Twikit plugin starts in: the one marked default, else the first; None without variants.
+
+        The plugin announces a variation only when it changes (spec: variationChanged), so the
+        product page starts from this one; it must be the variation the product's defaults imply.
+        """
+        return next((v for v in self.variants if v.is_default), self.variants[0] if self.variants else None)
+
+    @property
     def lowest_price_cents(self) -> int | None:
         return min((v.price_cents for v in self.variants), default=None)
 
@@ -55,6 +64,8 @@ class Variant(db.Model):
     price_cents: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
     position: Mapped[int] = mapped_column(default=0)
+    # The catalog file's ``"default": true``: at most one per product (the importer checks).
+    is_default: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     product: Mapped[Product] = relationship(back_populates="variants")
 
