@@ -53,7 +53,7 @@ def _list(body: dict[str, Any], key: str, limit: int) -> list[Any]:
     return value
 
 
-def require_text(body: Any) -> None:
+def check_text(body: Any) -> None:
     """Raise ShapeError if any string in the body (keys too) holds a lone surrogate."""
     pending = [body]
     while pending:  # a loop, not recursion: json.loads accepts deeper nesting than Python recurses

@@ -60,8 +60,8 @@ from .shapes import (
     check_order_completion,
     check_payment_verification,
     check_production_completion,
+    check_text,
     check_website_publication,
-    require_text,
 )
 
 log = logging.getLogger(__name__)
@@ -106,7 +106,7 @@ def _handle(route: str, handler: Callable[[Any], Answer], invalid_body: Callable
 
 def _run(route: str, handler: Callable[[Any], Answer], body: Any, invalid_body: Callable[[str], dict]) -> Answer:
     try:
-        require_text(body)
+        check_text(body)
         return handler(body)
     except ShapeError as error:
         return Answer(invalid_body(str(error)), 400, "invalid")

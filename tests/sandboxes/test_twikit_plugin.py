@@ -536,3 +536,15 @@ def test_the_server_accepts_the_names_the_font_can_print(twikit_sandbox_client, 
     body = save_body(productKey="name-keyring", parameters=parameters, variation={"id": "large", "sku": "NKR-LRG"})
     response = twikit_sandbox_client.post("/api/plugin/configurations", json=body)
     assert response.status_code == (201 if accepted else 400), response.json
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["", "?jquery=1"])
+def test_the_try_page_shows_a_product_as_a_shop_gets_it(twikit_sandbox_page, twikit_sandbox_live, query):
+    twikit_sandbox_page.goto(f"{twikit_sandbox_live}/try/v1/diamond-letter-jewel{query}")
+    twikit_sandbox_page.wait_for_function("!document.getElementById('save').disabled")
+    assert twikit_sandbox_page.locator("#parameters [data-twikit-parameter]").count() == 3
+    assert twikit_sandbox_page.inner_text("#variation") == "DLJ-SILVER (49, default)"
+    assert twikit_sandbox_page.evaluate("typeof window.jQuery") == ("function" if query else "undefined")
+    twikit_sandbox_page.select_option("select[name=material]", "gold")
+    twikit_sandbox_page.wait_for_function("document.getElementById('variation').textContent === 'DLJ-GOLD (89)'")

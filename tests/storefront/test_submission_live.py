@@ -282,7 +282,8 @@ def test_a_worker_killed_mid_submission_leaves_a_lease_another_worker_finishes(s
     time.sleep(2.5)  # the lease runs out
     run_worker(worker_app(live, OUTBOX_LEASE_SECONDS=2))
     status, submitted, job, attempts, _, codes = order_state(shop, identifier)
-    assert (status, submitted, job, attempts, codes) == ("submitted", True, "done", 2, [9])
+    # Twikit has it once; how the killed attempt ended nobody heard, so it is flagged for a look.
+    assert (status, submitted, job, attempts, codes) == ("needs_attention", True, "done", 2, [9])
     assert len(twikit.orders(identifier)) == 1  # no duplicate at Twikit
 
 
