@@ -83,9 +83,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from . import i18n, logs, security
+    from . import i18n, input_guard, logs, security
     from .cart.service import cart_item_count
 
+    input_guard.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     logs.init_app(app)

@@ -17,8 +17,9 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
-from .safe_urls import is_loopback, origin_of
+from .safe_urls import is_from_origins, is_loopback, is_under_paths, origin_of, path_prefix
 
 TWIKIT_PRODUCTION_API_URL = "https://custom-integration-publisher.twikit.com/api/v1"
 
@@ -55,6 +56,24 @@ def _bool(value: str) -> bool:
 
 def _origins(value: str) -> tuple[str, ...]:
     return tuple(origin_of(part) for part in value.split(",") if part.strip())
+
+
+def _path_prefixes(value: str) -> tuple[str, ...]:
+    return tuple(path_prefix(part) for part in value.split(",") if part.strip())
+
+
+_LOCALE_TAG = re.compile(r"[A-Za-z0-9_-]{1,35}")
+
+
+def _locale_map(value: str) -> dict[str, str]:
+    """``en=default,nl=nl-BE`` -> {"en": "default", "nl": "nl-BE"}."""
+    mapping = {}
+    for pair in (part.strip() for part in value.split(",") if part.strip()):
+        shop, _, plugin = (side.strip() for side in pair.partition("="))
+        if not _LOCALE_TAG.fullmatch(shop) or not _LOCALE_TAG.fullmatch(plugin):
+            raise ValueError(f"{pair!r} is not a pair like nl=nl-BE")
+        mapping[shop] = plugin
+    return mapping
 
 
 def _origin_setting(config: Mapping[str, Any], name: str) -> str:
@@ -104,6 +123,16 @@ SETTINGS: tuple[Setting, ...] = (
             "come from. Default: the origin of TWIKIT_SCRIPT_URL.", parse=_origins),
     Setting("TWIKIT_PREVIEW_ORIGINS", "Origins a configuration's preview image may come from. "
             "Default: TWIKIT_SCRIPT_ORIGINS.", parse=_origins),
+    # The plugin's other hosts, its paths and its language: Twikit's real script may save to and
+    # serve previews from hosts other than its own, and name its locales otherwise than the shop.
+    Setting("TWIKIT_CONNECT_ORIGINS", "Origins the plugin may send requests to (the CSP's `connect-src`), "
+            "e.g. where `save()` stores a configuration. Default: TWIKIT_SCRIPT_ORIGINS.", parse=_origins),
+    Setting("TWIKIT_SCRIPT_PATHS", "Comma-separated path prefixes (`/plugin/`) a published plugin script URL "
+            "must be under, besides being on TWIKIT_SCRIPT_ORIGINS. Default: the folder above the one that "
+            "holds TWIKIT_SCRIPT_URL (`/plugin/` for `/plugin/v1/twikit.js`).", parse=_path_prefixes),
+    Setting("TWIKIT_LOCALES", "Maps the shop's locales to the plugin's `createContext` locale: comma-separated "
+            "`shop=plugin` pairs, e.g. `en=default,nl=nl-BE`. A locale not listed is passed as it is.",
+            parse=_locale_map),
     Setting("TWIKIT_RETRY_BASE_SECONDS", "First delay before retrying a failed order submission; it doubles "
             "per attempt (with jitter), capped at one hour, for at most 24 hours.", default=30, parse=_int),
     Setting("TWIKIT_READ_TIMEOUT_SECONDS", "How long a create-order call may wait for Twikit's answer. Twikit "
@@ -219,6 +248,9 @@ def _derive(config: dict[str, Any], instance_path: str) -> None:
     if not config.get("TWIKIT_PREVIEW_ORIGINS"):
         config["TWIKIT_PREVIEW_ORIGINS"] = config["TWIKIT_SCRIPT_ORIGINS"]
     config["TWIKIT_PREVIEW_ORIGINS"] = tuple(config["TWIKIT_PREVIEW_ORIGINS"])
+    config["TWIKIT_CONNECT_ORIGINS"] = tuple(config.get("TWIKIT_CONNECT_ORIGINS") or config["TWIKIT_SCRIPT_ORIGINS"])
+    _derive_script_paths(config)
+    config["TWIKIT_LOCALES"] = dict(config.get("TWIKIT_LOCALES") or {})
     # Checkout's form posts to us and we redirect to Stripe's hosted page; CSP's
     # form-action covers that redirect, so it must name Stripe's origin.
     stripe_base = config.get("STRIPE_API_BASE")
@@ -230,6 +262,21 @@ def _derive(config: dict[str, Any], instance_path: str) -> None:
         token.strip() for token in str(config.get("TWIKIT_WEBHOOK_TOKEN") or "").split(",") if token.strip())
     _check_merchant_address(config)
     config["DEMO_MODE"] = config["STOREFRONT_MODE"] == "demo"
+
+
+def _derive_script_paths(config: dict[str, Any]) -> None:
+    """Default the script path prefixes from TWIKIT_SCRIPT_URL, and check that URL against them and the origins."""
+    url = config.get("TWIKIT_SCRIPT_URL") or ""
+    if not config.get("TWIKIT_SCRIPT_PATHS"):
+        # /plugin/v1/twikit.js -> /plugin/: later versions come at new URLs beside v1/.
+        path = urlsplit(url).path if url else "/"
+        folders = path.rsplit("/", 2)
+        config["TWIKIT_SCRIPT_PATHS"] = (folders[0] + "/",) if len(folders) == 3 else ("/",)
+    config["TWIKIT_SCRIPT_PATHS"] = tuple(config["TWIKIT_SCRIPT_PATHS"])
+    if url and not (is_from_origins(url, config["TWIKIT_SCRIPT_ORIGINS"])
+                    and is_under_paths(url, config["TWIKIT_SCRIPT_PATHS"])):
+        raise ConfigError("TWIKIT_SCRIPT_URL must be on TWIKIT_SCRIPT_ORIGINS and under TWIKIT_SCRIPT_PATHS "
+                          f"({', '.join(config['TWIKIT_SCRIPT_PATHS'])}), without a query string or fragment")
 
 
 MERCHANT_REQUIRED = ("FIRST_NAME", "LAST_NAME", "EMAIL", "ADDRESS_LINE1", "ZIP", "CITY", "COUNTRY_ISO")

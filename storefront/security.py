@@ -33,11 +33,13 @@ def content_security_policy() -> str:
     config = current_app.config
     twikit = " ".join(config["TWIKIT_SCRIPT_ORIGINS"])
     previews = " ".join(dict.fromkeys(config["TWIKIT_PREVIEW_ORIGINS"] + config["TWIKIT_SCRIPT_ORIGINS"]))
+    connect = " ".join(config["TWIKIT_CONNECT_ORIGINS"])
     directives = {
         "default-src": "'self'",
         "script-src": f"'self' {twikit}",
-        # The plugin saves configurations to its own origin (spec: save()).
-        "connect-src": f"'self' {twikit}",
+        # Where the plugin sends save() (spec: "Twikit will store this data for you"): by default the
+        # script's own origin, TWIKIT_CONNECT_ORIGINS when Twikit's API lives elsewhere.
+        "connect-src": f"'self' {connect}",
         "img-src": f"'self' data: blob: {previews}",
         # The plugin styles the elements it creates; inline style attributes need this.
         "style-src": "'self' 'unsafe-inline'",

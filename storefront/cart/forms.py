@@ -19,6 +19,8 @@ class AddToCartForm(FlaskForm):
     sku = HiddenField(validators=[DataRequired()])
     configuration_id = HiddenField(validators=[DataRequired()])
     preview_url = HiddenField(validators=[DataRequired()])
+    # Optional display text ("Letter M · Gold-plated"), read by the embed from the plugin's labelled controls.
+    design_summary = HiddenField()
     quantity = IntegerField(_l("Quantity"), default=1,
                             validators=[InputRequired(), NumberRange(min=1, max=MAX_QUANTITY)])
 

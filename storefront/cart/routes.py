@@ -28,7 +28,7 @@ def add():
     cart = service.current_cart(create=True)
     try:
         service.add_line(cart, form.product.data, form.sku.data, form.configuration_id.data,
-                         form.preview_url.data, form.quantity.data)
+                         form.preview_url.data, form.quantity.data, design_summary=form.design_summary.data)
     except service.CartError as error:
         abort(400, description=str(error))
     flash(_("Added to your cart."), "success")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import secrets
+import unicodedata
 
 from flask import current_app, session
 from flask_babel import gettext as _
@@ -18,6 +20,10 @@ SESSION_KEY = "cart"
 MAX_QUANTITY = 99
 # configurationId is a JavaScript number (spec, ISaveData): anything past 2**53 cannot be exact.
 MAX_CONFIGURATION_ID = 2**53 - 1
+MAX_DESIGN_SUMMARY = 200
+# Characters a display text must not carry: C0/C1 controls, and the bidi controls that could make
+# the text read otherwise than it is (surrogates cannot come through a form, but never store one).
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 class CartError(ValueError):
@@ -79,8 +85,21 @@ def check_preview_url(url: str) -> str:
     return url
 
 
+def clean_design_summary(raw: str | None) -> str | None:
+    """The design summary as plain display text (no control characters, single spaces); None when empty.
+
+    It comes from the browser, so it is shown back to the customer and the merchant
+    and used for nothing else: the price, the SKU and what Twikit produces come from
+    the shop's data and the configuration ID.
+    """
+    text = " ".join(_INVISIBLE.sub(" ", unicodedata.normalize("NFC", raw or "")).split())
+    if len(text) > MAX_DESIGN_SUMMARY:
+        raise CartError(f"The description of your design is longer than {MAX_DESIGN_SUMMARY} characters.")
+    return text or None
+
+
 def add_line(cart: Cart, product_slug: str, sku: str, configuration_id: str, preview_url: str,
-             quantity: int) -> CartLine:
+             quantity: int, *, design_summary: str | None = None) -> CartLine:
     """Add a saved configuration to the cart, priced from the shop's own variant."""
     product = db.session.scalar(select(Product).where(Product.slug == product_slug, Product.published))
     if product is None:
@@ -91,11 +110,13 @@ def add_line(cart: Cart, product_slug: str, sku: str, configuration_id: str, pre
                           product=product.translated("name", current_locale()), sku=sku))
     configuration = parse_configuration_id(configuration_id)
     preview_url = check_preview_url(preview_url)
+    summary = clean_design_summary(design_summary)
 
     line = next((line for line in cart.lines if line.configuration_id == configuration), None)
     if line is None:
         line = CartLine(product=product, variant=variant, configuration_id=configuration,
-                        preview_url=preview_url, quantity=0, unit_price_cents=variant.price_cents)
+                        preview_url=preview_url, design_summary=summary, quantity=0,
+                        unit_price_cents=variant.price_cents)
         cart.lines.append(line)
     elif line.variant_id != variant.id:
         # One configuration is one design with one variation; a second SKU for it is tampering.

@@ -8,9 +8,15 @@ The file format (see storefront/catalog/demo-catalog.json)::
                    "translations": {"nl": {"name": "...", "description": "..."}},
                    "variants": [{"sku": "DLJ-SILVER", "name": "Silver",
                                  "price": "49.00", "currency": "EUR",
-                                 "translations": {"nl": {"name": "Zilver"}}}]}]}
+                                 "translations": {"nl": {"name": "Zilver"}}},
+                                {"sku": "DLJ-GOLD", "name": "Gold-plated", "price": "89.00",
+                                 "currency": "EUR", "default": true}]}]}
 
 ``translations`` is optional: a text without one is shown as written.
+
+A product page starts from the variant marked ``"default": true``, else the
+first one: the variation the Twikit plugin starts in, as the merchant set it
+up in Twikit (the plugin reports a variation only when it changes).
 
 Importing is idempotent: products are matched by their Twikit key and
 variants by SKU, so importing the same file twice gives the same catalog.
@@ -50,6 +56,7 @@ class VariantData:
     price_cents: int
     currency: str
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    is_default: bool = False
 
 
 @dataclass
@@ -140,10 +147,13 @@ def _parse_product(raw: Any, index: int, currency: str) -> ProductData:
     variants = raw.get("variants")
     if not isinstance(variants, list) or not variants:
         raise CatalogError(f"{where}: variants: must be a non-empty list")
+    parsed = [_parse_variant(v, f"{where}: variants[{i}]", currency) for i, v in enumerate(variants)]
+    if sum(variant.is_default for variant in parsed) > 1:
+        raise CatalogError(f"{where}: variants: only one variant may be the default")
     return ProductData(
         key=key, slug=slug, name=text("name"), description=text("description", required=False, limit=5000),
         image_url=image, published=published, preview_background_color=background.lower(),
-        variants=[_parse_variant(v, f"{where}: variants[{i}]", currency) for i, v in enumerate(variants)],
+        variants=parsed,
         translations=_parse_translations(raw.get("translations"), f"{where}: translations",
                                          {"name": 200, "description": 5000}),
     )
@@ -153,6 +163,9 @@ def _parse_variant(raw: Any, where: str, currency: str) -> VariantData:
     if not isinstance(raw, dict):
         raise CatalogError(f"{where}: must be an object")
     sku, name, price, variant_currency = (raw.get(k) for k in ("sku", "name", "price", "currency"))
+    is_default = raw.get("default", False)
+    if not isinstance(is_default, bool):
+        raise CatalogError(f"{where}.default: must be true or false")
     if not isinstance(sku, str) or not SKU_PATTERN.match(sku):
         raise CatalogError(f"{where}.sku: must be letters, digits, '.', '_' or '-' (at most 64)")
     if not isinstance(name, str) or not name.strip():
@@ -166,7 +179,7 @@ def _parse_variant(raw: Any, where: str, currency: str) -> VariantData:
         price_cents = int(Decimal(price) * 100)
     except InvalidOperation:  # pragma: no cover - the pattern already excludes this
         raise CatalogError(f"{where}.price: {price!r} is not a number") from None
-    return VariantData(sku=sku, name=name.strip(), price_cents=price_cents, currency=currency,
+    return VariantData(sku=sku, name=name.strip(), price_cents=price_cents, currency=currency, is_default=is_default,
                        translations=_parse_translations(raw.get("translations"), f"{where}.translations",
                                                         {"name": 200}))
 
@@ -244,7 +257,7 @@ def _sync_variants(product: Product, variants: list[VariantData]) -> None:
     for position, data in enumerate(variants):
         variant = existing.get(data.sku) or Variant(sku=data.sku)
         variant.name, variant.price_cents, variant.currency = data.name, data.price_cents, data.currency
-        variant.position = position
+        variant.position, variant.is_default = position, data.is_default
         variant.translations = data.translations or None
         if variant not in product.variants:
             product.variants.append(variant)

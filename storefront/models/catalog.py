@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -38,6 +38,15 @@ class Product(Translatable, db.Model):
         return next((v for v in self.variants if v.sku == sku), None)
 
     @property
+    def default_variant(self) -> Variant | None:
+        """The variant the Twikit plugin starts in: the one marked default, else the first; None without variants.
+
+        The plugin announces a variation only when it changes (spec: variationChanged), so the
+        product page starts from this one; it must be the variation the product's defaults imply.
+        """
+        return next((v for v in self.variants if v.is_default), self.variants[0] if self.variants else None)
+
+    @property
     def lowest_price_cents(self) -> int | None:
         return min((v.price_cents for v in self.variants), default=None)
 
@@ -59,6 +68,8 @@ class Variant(Translatable, db.Model):
     position: Mapped[int] = mapped_column(default=0)
     # The name in other languages, from the catalog file: {"nl": {"name": ...}}.
     translations: Mapped[dict[str, dict[str, str]] | None] = mapped_column(JSON)
+    # The catalog file's ``"default": true``: at most one per product (the importer checks).
+    is_default: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     product: Mapped[Product] = relationship(back_populates="variants")
 

@@ -31,6 +31,9 @@ SOURCE = "worker"
 class Outcome(Enum):
     SUBMITTED = "submitted"
     SUBMITTED_UNHEALTHY = "submitted, unhealthy"
+    # Code 9 after an attempt of ours whose answer was lost: Twikit has the order, but how that
+    # first attempt ended (1, or 2 "unhealthy", which does not start) nobody told us.
+    SUBMITTED_UNCONFIRMED = "submitted (confirmed by a duplicate answer)"
     REJECTED = "rejected"              # Twikit said no; retrying the same payload cannot help
     CONFIGURATION_ERROR = "configuration error"
     RETRY = "retry"
@@ -52,8 +55,8 @@ def classify(result: ApiResult, *, earlier_attempt: bool) -> Outcome:
     if code is ResultCode.UNEXPECTED_ERROR:
         return Outcome.RETRY
     if code is ResultCode.IDENTIFIER_ALREADY_EXISTS and earlier_attempt:
-        # Our earlier attempt reached Twikit but its answer was lost: the order exists.
-        return Outcome.SUBMITTED
+        # Our earlier attempt reached Twikit but its answer was lost: the order exists, in a state we never heard.
+        return Outcome.SUBMITTED_UNCONFIRMED
     return Outcome.REJECTED                              # 3-8, 10, 9 on a first attempt, and unknown codes
 
 
@@ -108,6 +111,14 @@ def _record(job: OutboxJob, order: Order, outcome: Outcome, result: ApiResult, d
         outbox.mark_done(job)
     elif outcome is Outcome.SUBMITTED_UNHEALTHY:
         reason = "Twikit created the order as unhealthy: its payment verification was faulty, so it will not start"
+        _needs_attention(order, reason, details, submitted_at=utcnow())
+        outbox.mark_done(job)
+    elif outcome is Outcome.SUBMITTED_UNCONFIRMED:
+        # Flagged for a look rather than taken as a success: if that first attempt was created
+        # unhealthy (2), production will not start until someone acts on it in Twikit.
+        reason = ("Submitted (confirmed by a duplicate answer): Twikit already has this order from an earlier "
+                  "attempt whose answer was lost, so how it was created (1, or 2 'unhealthy', which does not "
+                  "start) is unknown. Check the order in Twikit's publisher; its reports move it on as usual.")
         _needs_attention(order, reason, details, submitted_at=utcnow())
         outbox.mark_done(job)
     elif outcome is Outcome.REJECTED:
@@ -170,7 +181,7 @@ def retry_submission(order: Order, *, source: str) -> None:
     """Schedule another create-order attempt for a paid order that needs attention.
 
     The job keeps its attempt count, so if an earlier attempt did reach Twikit,
-    code 9 on the retry counts as submitted rather than as a collision.
+    code 9 on the retry counts as submitted (flagged: unconfirmed) rather than as a collision.
     """
     if order.paid_at is None:
         raise RetryRefused("This order is not paid.")

@@ -44,6 +44,8 @@ def create_checkout_session(order: Order, success_url: str, cancel_url: str):
                         "metadata": {"sku": line.sku, "line_identifier": line.identifier}}
         if line.preview_url:
             product_data["images"] = [line.preview_url]  # Twikit's rendering of the customer's design
+        if line.design_summary:
+            product_data["description"] = line.design_summary  # the choices in words, shown under the name
         line_items.append({
             "quantity": line.quantity,
             "price_data": {"currency": order.currency.lower(), "unit_amount": line.unit_price_cents,

@@ -1,6 +1,7 @@
 """Catalog import: idempotent, all-or-nothing, and clear about what is wrong."""
 
 import json
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -167,4 +168,59 @@ def test_the_demo_catalog_sells_exactly_the_sandbox_plugins_variations():
     catalog = json.loads(DEMO_CATALOG.read_text())
     ours = {p["key"]: {v["sku"] for v in p["variants"]} for p in catalog["products"]}
     theirs = {p["key"]: {o["sku"] for o in p["variations"]["options"].values()} for p in V1_PRODUCTS}
+    assert ours == theirs
+
+
+def test_a_variant_marked_default_is_the_default_else_the_first(app, tmp_path):
+    variants = jewel()["variants"]
+    with app.app_context():
+        import_catalog_file(write(tmp_path, [jewel()]), "EUR")
+        product = db.session.scalar(select(Product))
+        assert product.default_variant.sku == "DLJ-SILVER"
+        marked = jewel(variants=[variants[0], {**variants[1], "default": True}])
+        import_catalog_file(write(tmp_path, [marked], "v2.json"), "EUR")
+        db.session.expire_all()
+        assert db.session.scalar(select(Product)).default_variant.sku == "DLJ-GOLD"
+        import_catalog_file(write(tmp_path, [jewel()], "v3.json"), "EUR")  # the mark goes with the file
+        db.session.expire_all()
+        assert db.session.scalar(select(Product)).default_variant.sku == "DLJ-SILVER"
+
+
+@pytest.mark.parametrize("default, message", [
+    ("yes", "variants[0].default: must be true or false"),
+    (True, "variants: only one variant may be the default"),
+])
+def test_a_bad_default_mark_is_named(app, tmp_path, default, message):
+    variants = [{**variant, "default": default} for variant in jewel()["variants"]]
+    with app.app_context(), pytest.raises(CatalogError, match=re.escape(message)):
+        import_catalog_file(write(tmp_path, [jewel(variants=variants)]), "EUR")
+
+
+def test_the_demo_catalog_names_each_variant_as_the_designer_does():
+    """The cart and the designer say the same words for the same variant ("Gold-plated", not "18k gold")."""
+    from sandboxes.twikit.products import V1_PRODUCTS
+
+    catalog = json.loads(DEMO_CATALOG.read_text())
+    ours = {v["sku"]: v["name"] for p in catalog["products"] for v in p["variants"]}
+    theirs = {}
+    for product in V1_PRODUCTS:
+        rule = product["variations"]
+        [parameter] = [p for p in product["parameters"] if p["key"] == rule["parameter"]]
+        for option in parameter["options"]:
+            theirs[rule["options"][option["value"]]["sku"]] = option["label"]["en"]
+    assert ours == theirs
+
+
+def test_the_demo_catalogs_default_variants_are_where_the_designer_starts():
+    """The plugin announces a variation only on a change, so the page's start must be the plugin's start."""
+    from sandboxes.twikit.products import V1_PRODUCTS
+
+    catalog = json.loads(DEMO_CATALOG.read_text())
+    ours = {p["key"]: next((v for v in p["variants"] if v.get("default")), p["variants"][0])["sku"]
+            for p in catalog["products"]}
+    theirs = {}
+    for product in V1_PRODUCTS:
+        rule = product["variations"]
+        [parameter] = [p for p in product["parameters"] if p["key"] == rule["parameter"]]
+        theirs[product["key"]] = rule["options"][parameter["default"]]["sku"]
     assert ours == theirs

@@ -65,6 +65,36 @@ def test_script_and_preview_origins_default_from_the_script_url(tmp_path):
     assert config["TWIKIT_PREVIEW_ORIGINS"] == ("https://img.twikit.example",)
 
 
+def test_connect_origins_and_script_paths_default_from_the_script_url(tmp_path):
+    config = load_config(str(tmp_path), environ=PRODUCTION_ENV)  # .../plugin/v7/twikit.js
+    assert config["TWIKIT_CONNECT_ORIGINS"] == ("https://cdn.twikit.example",)
+    assert config["TWIKIT_SCRIPT_PATHS"] == ("/plugin/",)
+    assert config["TWIKIT_LOCALES"] == {}
+    config = load_config(str(tmp_path), environ={
+        **PRODUCTION_ENV, "TWIKIT_CONNECT_ORIGINS": "https://api.twikit.example",
+        "TWIKIT_SCRIPT_PATHS": "/plugin/, /published/", "TWIKIT_LOCALES": "en=default, nl=nl-BE"})
+    assert config["TWIKIT_CONNECT_ORIGINS"] == ("https://api.twikit.example",)
+    assert config["TWIKIT_SCRIPT_PATHS"] == ("/plugin/", "/published/")
+    assert config["TWIKIT_LOCALES"] == {"en": "default", "nl": "nl-BE"}
+    shallow = load_config(str(tmp_path), environ={**PRODUCTION_ENV,
+                                                  "TWIKIT_SCRIPT_URL": "https://cdn.twikit.example/twikit-7.js"})
+    assert shallow["TWIKIT_SCRIPT_PATHS"] == ("/",)
+
+
+@pytest.mark.parametrize("environ, named", [
+    ({"TWIKIT_SCRIPT_PATHS": "plugin/"}, "TWIKIT_SCRIPT_PATHS"),
+    ({"TWIKIT_SCRIPT_PATHS": "/plugin/../"}, "TWIKIT_SCRIPT_PATHS"),
+    ({"TWIKIT_SCRIPT_PATHS": "/elsewhere/"}, "TWIKIT_SCRIPT_URL must be on TWIKIT_SCRIPT_ORIGINS and under"),
+    ({"TWIKIT_SCRIPT_URL": "https://cdn.twikit.example/plugin/v7/twikit.js?v=7"}, "without a query string"),
+    ({"TWIKIT_SCRIPT_ORIGINS": "https://other.example"}, "TWIKIT_SCRIPT_URL must be on TWIKIT_SCRIPT_ORIGINS"),
+    ({"TWIKIT_LOCALES": "nl"}, "TWIKIT_LOCALES"),
+    ({"TWIKIT_LOCALES": "nl=nl BE"}, "TWIKIT_LOCALES"),
+])
+def test_a_script_path_or_locale_setting_that_cannot_work_is_refused_at_start_up(tmp_path, environ, named):
+    with pytest.raises(ConfigError, match=re.escape(named)):
+        load_config(str(tmp_path), environ={**PRODUCTION_ENV, **environ})
+
+
 def test_a_malformed_origin_is_named(tmp_path):
     with pytest.raises(ConfigError, match="TWIKIT_SCRIPT_ORIGINS"):
         load_config(str(tmp_path), environ={**PRODUCTION_ENV, "TWIKIT_SCRIPT_ORIGINS": "cdn.twikit.example"})

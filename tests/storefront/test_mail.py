@@ -57,7 +57,7 @@ def test_without_mail_url_the_mail_is_written_to_the_instance_folder(app, client
     html = message.get_body(preferencelist=("html",)).get_content()
     link = status_link(app, identifier)
     assert "Tracking number: 1Z999" in text and "https://track.example/1Z999" in text and link in text
-    assert 'href="https://track.example/1Z999"' in html and f'href="{link}"' in html
+    assert '<a href="https://track.example/1Z999" rel="noopener noreferrer"' in html and f'href="{link}"' in html
     assert f"Your order {identifier} has shipped" in caplog.text  # the log holds it too
     assert job(app).state == "done"
     assert snapshot(app, identifier)[8][-1][2] == "Shipping e-mail sent to ada@example.com"

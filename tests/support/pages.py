@@ -9,6 +9,43 @@ import re
 from playwright.sync_api import expect
 
 PENDANT = "/products/diamond-letter-pendant"
+PENDANT_SUMMARY = "Letter M · Medium (20 mm) · Sterling silver"  # add_pendant_to_cart's design, in words
+
+# Records what the plugin hands the page's callbacks, in window.pluginCalls, before the embed sees it:
+# [callback name, is a jQuery object, is an array, is a NodeList, how many items]. It wraps the plugin's
+# createContext as the script defines window.twikit. window.reshapeParameters, when a page sets it,
+# turns the plugin's parameters into another shape first (a NodeList, one element...).
+RECORD_PLUGIN_CALLS = """
+  window.pluginCalls = [];
+  let twikit;
+  Object.defineProperty(window, 'twikit', {
+    configurable: true,
+    get: () => twikit,
+    set: (value) => {
+      const create = value.createContext;
+      value.createContext = function (key, locale, target, options) {
+        const wrapped = Object.assign({}, options);
+        for (const name of ['parametersReady', 'variationChanged', 'loaded']) {
+          if (typeof options[name] !== 'function') continue;
+          wrapped[name] = (...args) => {
+            let first = args[0];
+            if (name === 'parametersReady' && window.reshapeParameters) first = window.reshapeParameters(first);
+            window.pluginCalls.push([name, Boolean(first && first.jquery), Array.isArray(first),
+                                     first instanceof NodeList, first && first.length]);
+            return options[name](first, ...args.slice(1));
+          };
+        }
+        return create.call(this, key, locale, target, wrapped);
+      };
+      twikit = value;
+    },
+  });
+"""
+
+
+def plugin_calls(page, name):
+    """What the plugin handed to callback ``name``: [is jQuery, is an array, is a NodeList, length] per call."""
+    return [call[1:] for call in page.evaluate("window.pluginCalls") if call[0] == name]
 
 # The shop's own words the steps below click and fill, as the customer reads them.
 WORDS = {
