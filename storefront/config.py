@@ -112,6 +112,11 @@ SETTINGS: tuple[Setting, ...] = (
             "(the Stripe sandbox).", demo=DEMO_STRIPE_SANDBOX),
     Setting("ADMIN_EMAIL", "The back-office login.", demo="admin@example.com", secret=True),
     Setting("ADMIN_PASSWORD", "The back-office password.", demo="demo-admin-password", secret=True),
+    # --- the back-office's login throttle (storefront/admin/throttle.py) ---
+    Setting("RATELIMIT_STORAGE_URI", "Where failed back-office logins are counted (the `limits` library's storage "
+            "URI). `memory://` counts per process: with several web processes (gunicorn's 2 workers, or more "
+            "dynos) each keeps its own count, so an attacker gets that many times the attempts. In production "
+            "use a shared store, e.g. `redis://host:6379` (install the `redis` package).", default="memory://"),
     Setting("MAIL_URL", "Optional SMTP URL: `smtp://user:pass@host:25`, `smtp+starttls://...:587` or "
             "`smtps://...:465`. Unset: mail is written to the log and to the instance folder."),
     Setting("MAIL_RETRY_BASE_SECONDS", "First delay before retrying an e-mail the mail server refused; it "
@@ -187,17 +192,40 @@ def _check_merchant_address(config: dict[str, Any]) -> None:
             raise ConfigError(f"TWIKIT_ADDRESSES=merchant needs {', '.join(missing)}")
 
 
-def _refuse_unsafe_production(config: Mapping[str, Any]) -> None:
-    demo_values = {s.name: s.demo for s in SETTINGS if s.secret}
+def production_problems(config: Mapping[str, Any]) -> list[str]:
+    """What is missing or still a demo value for production; empty when the settings could go live."""
     problems = []
-    for name, demo_value in demo_values.items():
-        if not config.get(name):
-            problems.append(f"{name} is not set")
-        elif config[name] == demo_value:
-            problems.append(f"{name} still holds the demo value")
+    for setting in SETTINGS:
+        if not setting.secret:
+            continue
+        if not config.get(setting.name):
+            problems.append(f"{setting.name} is not set")
+        elif config[setting.name] == setting.demo:
+            problems.append(f"{setting.name} still holds the demo value")
     script_url = config.get("TWIKIT_SCRIPT_URL") or ""
     if script_url and not script_url.startswith("https://"):
         problems.append("TWIKIT_SCRIPT_URL must be an https URL in production")
+    return problems
+
+
+def production_warnings(config: Mapping[str, Any]) -> list[str]:
+    """What a live shop should still change, though it may start without it (the settings page lists them)."""
+    warnings = []
+    if config.get("STRIPE_API_BASE"):
+        warnings.append("STRIPE_API_BASE is set: payments go to it, not to Stripe")
+    if config.get("TWIKIT_API_URL") != TWIKIT_PRODUCTION_API_URL:
+        warnings.append(f"TWIKIT_API_URL is not Twikit's ({TWIKIT_PRODUCTION_API_URL})")
+    if not config.get("SHOP_URL"):
+        warnings.append("SHOP_URL is not set: e-mails carry no order-status link")
+    if not config.get("MAIL_URL"):
+        warnings.append("MAIL_URL is not set: e-mails are written to the log, not sent")
+    if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
+        warnings.append("RATELIMIT_STORAGE_URI is memory://: each web process counts failed logins on its own")
+    return warnings
+
+
+def _refuse_unsafe_production(config: Mapping[str, Any]) -> None:
+    problems = production_problems(config)
     if problems:
         raise ConfigError(
             "Refusing to start in production mode: " + "; ".join(problems)

@@ -34,7 +34,7 @@ class Order(db.Model):
     cart_id: Mapped[int | None] = mapped_column(ForeignKey("cart.id", ondelete="SET NULL"), index=True)
     stripe_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     stripe_payment_intent_id: Mapped[str | None] = mapped_column(String(255))
-    # A fact, not a status: payment was confirmed at this time (cleared only by a refund).
+    # A fact, not a status: payment was confirmed at this time. Kept after a refund, which is a fact of its own.
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A fact, not a status: Twikit accepted the order (result code 1, 2, or 9 after our own attempt).
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -46,6 +46,11 @@ class Order(db.Model):
     shipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     tracking_url: Mapped[str | None] = mapped_column(String(2048))
     tracking_id: Mapped[str | None] = mapped_column(String(200))
+    # Facts about money going back (storefront.orders.cancellation, storefront.payments.refunds):
+    # the Stripe refund we asked for, and what Stripe reports refunded on the charge (charge.refunded).
+    stripe_refund_id: Mapped[str | None] = mapped_column(String(255))
+    refunded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refunded_cents: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
