@@ -32,9 +32,9 @@ def record_refund(charge) -> str:
         return "no matching order"
     refunded = charge.amount_refunded
     amount = format_money(refunded, charge.currency.upper(), locale="en")
-    if order.refunded_at is not None and refunded <= (order.refunded_cents or 0):
-        return f"order {order.identifier}: refund of {amount} already recorded"
-    order.refunded_cents, order.refunded_at = refunded, order.refunded_at or utcnow()
+    # The charge's running total: a repeated or late event never lowers what was recorded.
+    order.refunded_cents = max(order.refunded_cents or 0, refunded)
+    order.refunded_at = order.refunded_at or utcnow()
     message = f"Stripe refunded {amount} ({'in full' if charge.refunded else 'in part'}, charge {charge.id})"
     if order.status == Status.CANCELLED:
         note(order, source=SOURCE, message=message)
