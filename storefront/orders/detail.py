@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -57,9 +57,9 @@ def order_detail(identifier: str) -> OrderDetail | None:
         return None
     deliveries = db.session.scalars(select(WebhookDelivery).where(WebhookDelivery.order_identifier == identifier)
                                     .order_by(WebhookDelivery.id.desc())).all()
-    sessions = [order.stripe_session_id] if order.stripe_session_id else []
-    stripe_events = db.session.scalars(select(StripeEvent).where(or_(StripeEvent.session_id.in_(sessions)))
-                                       .order_by(StripeEvent.received_at.desc())).all() if sessions else []
+    stripe_events = db.session.scalars(
+        select(StripeEvent).where(StripeEvent.session_id == order.stripe_session_id)
+        .order_by(StripeEvent.received_at.desc())).all() if order.stripe_session_id else []
     attempts = [Attempt(event.created_at, event.details) for event in order.events
                 if event.details and "order_payload" in event.details]
     return OrderDetail(
