@@ -240,14 +240,15 @@ def test_a_refund_made_in_stripes_dashboard_flags_the_order(app, client, stripe_
     assert "Stripe says this payment was refunded before" in page
 
 
-def test_a_payment_after_the_session_expired_needs_attention_and_can_be_refunded(app, client, stripe_sandbox):
+@pytest.mark.parametrize("closed", [Status.EXPIRED, Status.PAYMENT_FAILED, Status.CANCELLED])
+def test_a_payment_for_a_closed_order_needs_attention_and_can_be_refunded(app, client, stripe_sandbox, closed):
     session = stripe_events.paid_session(stripe_sandbox.url, IDENTIFIER)
-    order_in(app, Status.EXPIRED, paid=False, payment_intent=None, stripe_session_id=session["id"])
+    order_in(app, closed, paid=False, payment_intent=None, stripe_session_id=session["id"])
     event = json.loads(stripe_events.event("checkout.session.completed", session))
     assert deliver(client, event).status_code == 200
     order = status_of(app)
     assert order.status == "needs_attention" and order.paid_at is not None
-    assert order.attention_reason == "Payment received for an order that was expired; refund or fulfil by hand"
+    assert order.attention_reason == f"Payment received for an order that was {closed}; refund or fulfil by hand"
     log_in(client)
     assert "Cancel and refund €49.00" in client.get(f"/admin/orders/{IDENTIFIER}").get_data(as_text=True)
     post(client, "cancel-and-refund")
