@@ -13,11 +13,12 @@ running with secrets that are published in this repository.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .safe_urls import origin_of
+from .safe_urls import is_loopback, origin_of
 
 TWIKIT_PRODUCTION_API_URL = "https://custom-integration-publisher.twikit.com/api/v1"
 
@@ -36,6 +37,20 @@ def _text(value: str) -> str:
 
 def _int(value: str) -> int:
     return int(value.strip())
+
+
+def _count(value: str) -> int:
+    number = int(value.strip())
+    if number < 0:
+        raise ValueError(f"must be 0 or more, not {number}")
+    return number
+
+
+def _bool(value: str) -> bool:
+    word = value.strip().lower()
+    if word not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+        raise ValueError(f"must be true or false, not {value.strip()!r}")
+    return word in ("true", "1", "yes", "on")
 
 
 def _origins(value: str) -> tuple[str, ...]:
@@ -122,13 +137,39 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAIL_RETRY_BASE_SECONDS", "First delay before retrying an e-mail the mail server refused; it "
             "doubles per attempt (with jitter), capped at one hour, for at most 24 hours.", default=60, parse=_int),
     Setting("MAIL_FROM", "Sender address of the shop's e-mails.", default="shop@example.com"),
+    # --- Running on a platform: the router in front, the processes, the database (README: Going live) ---
+    Setting("TRUSTED_PROXY_HOPS", "How many proxies in front of the shop append to `X-Forwarded-For` and set "
+            "`X-Forwarded-Proto` (Heroku's router: 1). Production only; the https redirect relies on it.",
+            default=1, parse=_count),
+    Setting("TRUST_X_FORWARDED_HOST", "`true` only if that proxy sets `X-Forwarded-Host` (Heroku's router does "
+            "not, so a visitor could): the shop then takes its host name from it.", default=False, parse=_bool),
+    Setting("SQLITE_DISK_PERSISTENT", "`true` lets production run on SQLite, for one machine whose web, worker "
+            "and release processes share one persistent disk. Heroku, Render and Fly give each process a "
+            "throwaway disk of its own: use PostgreSQL there.", default=False, parse=_bool),
+    Setting("DATABASE_CONNECT_TIMEOUT_SECONDS", "How long to wait for PostgreSQL to accept a connection.",
+            default=5, parse=_count),
+    Setting("DATABASE_STATEMENT_TIMEOUT_SECONDS", "Longest one SQL statement may run on PostgreSQL (migrations "
+            "excepted), so a hung database cannot hold a request past the router's 30 s.", default=15, parse=_count),
+    Setting("WEB_CONCURRENCY", "gunicorn worker processes per web dyno; Heroku sets it from the dyno's size. "
+            "Read by gunicorn.conf.py.", default=2, parse=_count),
+    Setting("WEB_THREADS", "Threads per gunicorn worker process, and so the database connections each may "
+            "hold (its pool's size). Read by gunicorn.conf.py.", default=8, parse=_count),
 )
+
+# Secrets the shop may invent (app.json's "generator": "secret", scripts/generate-secrets); the
+# others come from Twikit, Stripe or the merchant.
+GENERATED_SECRETS = ("SECRET_KEY", "TWIKIT_WEBHOOK_TOKEN", "ADMIN_PASSWORD")
+# Shorter is not a secret: a 3-character SECRET_KEY is found offline in under a second, and with it
+# anyone can sign an admin session.
+MINIMUM_LENGTHS = {"SECRET_KEY": 32, "TWIKIT_WEBHOOK_TOKEN": 24, "ADMIN_PASSWORD": 12}
+# A webhook token is a path segment of the URLs pasted into Twikit's publisher.
+URL_SAFE = re.compile(r"[A-Za-z0-9._~-]+")
 
 
 def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None,
                 environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Build the app's settings from defaults, demo values, the environment and overrides."""
-    environ = os.environ if environ is None else environ
+    environ = read_environment() if environ is None else environ
     overrides = dict(overrides or {})
     mode = overrides.get("STOREFRONT_MODE") or environ.get("STOREFRONT_MODE") or "production"
     if mode not in ("production", "demo"):
@@ -154,6 +195,20 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None,
     return config
 
 
+def read_environment() -> dict[str, str]:
+    """The process's environment over the settings in ``.env`` (searched from the working directory up).
+
+    ``FLASK_SKIP_DOTENV=1`` skips the file, as it does for the ``flask`` command (the tests set it).
+    """
+    from dotenv import dotenv_values, find_dotenv
+
+    if os.environ.get("FLASK_SKIP_DOTENV", "").strip().lower() in ("1", "true", "yes"):
+        return dict(os.environ)
+    path = find_dotenv(usecwd=True)
+    from_file = {name: value for name, value in dotenv_values(path).items() if value is not None} if path else {}
+    return {**from_file, **os.environ}
+
+
 def _derive(config: dict[str, Any], instance_path: str) -> None:
     """Fill in the settings whose defaults depend on other settings."""
     url = config.get("DATABASE_URL") or f"sqlite:///{os.path.join(instance_path, 'storefront.sqlite3')}"
@@ -175,6 +230,9 @@ def _derive(config: dict[str, Any], instance_path: str) -> None:
     config["CSP_FORM_ACTION_ORIGINS"] = (_origin_setting(config, "STRIPE_API_BASE") if stripe_base
                                          else "https://checkout.stripe.com",)
     config["SHOP_CURRENCY"] = str(config["SHOP_CURRENCY"]).upper()
+    # Two tokens while the merchant moves Twikit's publisher to the new URLs: "new,old".
+    config["TWIKIT_WEBHOOK_TOKENS"] = tuple(
+        token.strip() for token in str(config.get("TWIKIT_WEBHOOK_TOKEN") or "").split(",") if token.strip())
     _check_merchant_address(config)
     config["DEMO_MODE"] = config["STOREFRONT_MODE"] == "demo"
 
@@ -192,42 +250,95 @@ def _check_merchant_address(config: dict[str, Any]) -> None:
             raise ConfigError(f"TWIKIT_ADDRESSES=merchant needs {', '.join(missing)}")
 
 
-def production_problems(config: Mapping[str, Any]) -> list[str]:
-    """What is missing or still a demo value for production; empty when the settings could go live."""
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the settings for production, and the setting to change."""
+
+    setting: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def production_problems(config: Mapping[str, Any]) -> list[Problem]:
+    """Everything in these (derived) settings that production refuses to start with; empty when it may start."""
+    return [*_secret_problems(config), *_vendor_url_problems(config), *_database_problems(config)]
+
+
+def production_warnings(config: Mapping[str, Any]) -> list[Problem]:
+    """What production starts without, at a cost to customers the merchant should know about."""
+    warnings = []
+    if not config.get("MAIL_URL"):
+        warnings.append(Problem("MAIL_URL", "MAIL_URL is not set: customers get no e-mail (the shop writes "
+                                            "each one to its log and instance/mail/ instead)"))
+    shop_url = config.get("SHOP_URL") or ""
+    if not shop_url:
+        warnings.append(Problem("SHOP_URL", "SHOP_URL is not set: e-mails go out without the link to the "
+                                            "order's status page"))
+    elif not shop_url.startswith("https://"):
+        warnings.append(Problem("SHOP_URL", "SHOP_URL is not an https URL: links in e-mails take a detour "
+                                            "through the https redirect"))
+    if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
+        warnings.append(Problem("RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URI is memory://: each web process "
+                                "counts failed back-office logins on its own (use a shared store such as redis://)"))
+    return warnings
+
+
+def _secret_problems(config: Mapping[str, Any]) -> list[Problem]:
     problems = []
     for setting in SETTINGS:
         if not setting.secret:
             continue
-        if not config.get(setting.name):
-            problems.append(f"{setting.name} is not set")
-        elif config[setting.name] == setting.demo:
-            problems.append(f"{setting.name} still holds the demo value")
-    script_url = config.get("TWIKIT_SCRIPT_URL") or ""
-    if script_url and not script_url.startswith("https://"):
-        problems.append("TWIKIT_SCRIPT_URL must be an https URL in production")
+        name, value = setting.name, config.get(setting.name)
+        values = config.get("TWIKIT_WEBHOOK_TOKENS", ()) if name == "TWIKIT_WEBHOOK_TOKEN" else (value,)
+        if not value or not values:
+            problems.append(Problem(name, f"{name} is not set"))
+        elif setting.demo in values:
+            problems.append(Problem(name, f"{name} still holds the demo value"))
+        elif name in MINIMUM_LENGTHS and min(len(str(v)) for v in values) < MINIMUM_LENGTHS[name]:
+            problems.append(Problem(name, f"{name} is shorter than {MINIMUM_LENGTHS[name]} characters, too short "
+                                          "to be a secret (scripts/generate-secrets makes long random ones)"))
+    tokens = config.get("TWIKIT_WEBHOOK_TOKENS", ())
+    if len(tokens) > 2:
+        problems.append(Problem("TWIKIT_WEBHOOK_TOKEN", "TWIKIT_WEBHOOK_TOKEN holds more than two tokens: "
+                                                        "the new one, and the old one while you rotate"))
+    if any(not URL_SAFE.fullmatch(token) for token in tokens):
+        problems.append(Problem("TWIKIT_WEBHOOK_TOKEN", "TWIKIT_WEBHOOK_TOKEN may hold only letters, digits and "
+                                                        "- _ . ~ (it is a segment of the webhook URLs)"))
     return problems
 
 
-def production_warnings(config: Mapping[str, Any]) -> list[str]:
-    """What a live shop should still change, though it may start without it (the settings page lists them)."""
-    warnings = []
-    if config.get("STRIPE_API_BASE"):
-        warnings.append("STRIPE_API_BASE is set: payments go to it, not to Stripe")
-    if config.get("TWIKIT_API_URL") != TWIKIT_PRODUCTION_API_URL:
-        warnings.append(f"TWIKIT_API_URL is not Twikit's ({TWIKIT_PRODUCTION_API_URL})")
-    if not config.get("SHOP_URL"):
-        warnings.append("SHOP_URL is not set: e-mails carry no order-status link")
-    if not config.get("MAIL_URL"):
-        warnings.append("MAIL_URL is not set: e-mails are written to the log, not sent")
-    if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
-        warnings.append("RATELIMIT_STORAGE_URI is memory://: each web process counts failed logins on its own")
-    return warnings
+def _vendor_url_problems(config: Mapping[str, Any]) -> list[Problem]:
+    """Twikit and Stripe are reached over https on the internet; http or this machine is a demo left in."""
+    problems = []
+    for name in ("TWIKIT_API_URL", "STRIPE_API_BASE", "TWIKIT_SCRIPT_URL"):
+        url = str(config.get(name) or "")
+        if not url:
+            continue  # an unset STRIPE_API_BASE is Stripe itself; the others are named by _secret_problems
+        if not url.startswith("https://"):
+            problems.append(Problem(name, f"{name} must be an https URL in production, not {url}"))
+        elif is_loopback(url):
+            problems.append(Problem(name, f"{name} points at this machine ({url}), which is only ever a sandbox"))
+    return problems
+
+
+def _database_problems(config: Mapping[str, Any]) -> list[Problem]:
+    url = str(config.get("DATABASE_URL") or "")
+    if url.startswith("sqlite") and not config.get("SQLITE_DISK_PERSISTENT"):
+        return [Problem("DATABASE_URL", (
+            "DATABASE_URL is SQLite (the default while it is unset), but on Heroku-style platforms every process "
+            "has a throwaway disk of its own: the worker would never see the paid orders the web process writes, "
+            "and every restart would lose them. Add PostgreSQL (its add-on sets DATABASE_URL), or set "
+            "SQLITE_DISK_PERSISTENT=true if every process shares one persistent disk"))]
+    return []
 
 
 def _refuse_unsafe_production(config: Mapping[str, Any]) -> None:
     problems = production_problems(config)
     if problems:
         raise ConfigError(
-            "Refusing to start in production mode: " + "; ".join(problems)
-            + ". Set them in the environment (see .env.example), or run the demo with STOREFRONT_MODE=demo."
+            "Refusing to start in production mode:\n" + "\n".join(f"  - {problem}" for problem in problems)
+            + "\nSet them in the environment (see .env.example and the README's \"Going live\"), or run the demo "
+            "with STOREFRONT_MODE=demo."
         )

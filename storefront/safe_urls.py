@@ -8,6 +8,7 @@ places that use them. Nothing here needs Flask, so config.py can use it too.
 
 from __future__ import annotations
 
+import ipaddress
 from urllib.parse import urlsplit
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -69,3 +70,18 @@ def http_link(url: str) -> str | None:
     except ValueError:
         return None
     return url if parts.scheme in _DEFAULT_PORTS and parts.hostname else None
+
+
+def is_loopback(url: str) -> bool:
+    """True when the URL names this machine (``localhost``, 127.0.0.0/8, ``::1``, ``0.0.0.0``): never a vendor."""
+    try:
+        host = (urlsplit(url.strip()).hostname or "").rstrip(".").lower()
+    except ValueError:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified

@@ -1,15 +1,15 @@
-"""The shop's URLs a merchant pastes into Twikit's publisher and Stripe's dashboard."""
+"""The shop's URLs a merchant pastes into Twikit's publisher and Stripe's dashboard (``flask urls``, Settings)."""
 
 from __future__ import annotations
 
 from flask import current_app, request, url_for
 
-# Twikit's four webhooks (spec, "Webhooks"), by the route names in storefront.twikit.webhooks.
+# Twikit's four webhooks (spec, "Webhooks"): our route, what Twikit's publisher calls it, and our endpoint.
 TWIKIT_WEBHOOKS = {
-    "payment-verification": ("twikit_webhooks.payment_verification", "Payment Verification"),
-    "production-completion": ("twikit_webhooks.production_completion", "Production Completion"),
-    "order-completion": ("twikit_webhooks.order_completion", "Order Completion"),
-    "website-publication": ("twikit_webhooks.website_publication", "Website Publication"),
+    "payment-verification": ("Payment verification", "twikit_webhooks.payment_verification"),
+    "production-completion": ("Production completion", "twikit_webhooks.production_completion"),
+    "order-completion": ("Order completion", "twikit_webhooks.order_completion"),
+    "website-publication": ("Website publication", "twikit_webhooks.website_publication"),
 }
 
 
@@ -18,10 +18,16 @@ def public_base_url() -> str:
     return (current_app.config.get("SHOP_URL") or request.url_root).rstrip("/")
 
 
+def current_webhook_token() -> str | None:
+    """The token to paste: the first of TWIKIT_WEBHOOK_TOKEN's; a second is only still accepted while rotating."""
+    tokens = current_app.config.get("TWIKIT_WEBHOOK_TOKENS") or ()
+    return tokens[0] if tokens else None
+
+
 def twikit_webhook_url(route: str) -> str:
-    """The full URL of one Twikit webhook, with its secret token in the path."""
-    endpoint, _title = TWIKIT_WEBHOOKS[route]
-    return public_base_url() + url_for(endpoint, token=current_app.config["TWIKIT_WEBHOOK_TOKEN"])
+    """The full URL of one Twikit webhook, with the current secret token in the path."""
+    _title, endpoint = TWIKIT_WEBHOOKS[route]
+    return public_base_url() + url_for(endpoint, token=current_webhook_token() or "")
 
 
 def stripe_webhook_url() -> str:

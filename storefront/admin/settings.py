@@ -24,7 +24,7 @@ def _page(test=None, status=200):
     return render_template(
         "admin/settings.html", config_mode=config["STOREFRONT_MODE"],
         integration_id=config["TWIKIT_INTEGRATION_ID"], payload_secret=masked(config["TWIKIT_PAYLOAD_SECRET"]),
-        twikit_webhooks=[(route, title, twikit_webhook_url(route)) for route, (_e, title) in TWIKIT_WEBHOOKS.items()],
+        twikit_webhooks=[(route, title, twikit_webhook_url(route)) for route, (title, _e) in TWIKIT_WEBHOOKS.items()],
         stripe_webhook=stripe_webhook_url(), stripe_events=sorted(EVENT_HANDLERS),
         problems=production_problems(config), warnings=production_warnings(config),
         test=test, action_form=ActionForm()), status

@@ -35,6 +35,20 @@ def test_a_wrong_token_is_a_404_and_is_not_logged(app, client, route):
     assert count(app, WebhookDelivery) == 0
 
 
+def test_while_rotating_both_tokens_work_and_no_other(app, tmp_path, database_url):
+    # The same (already created) database; TWIKIT_WEBHOOK_TOKEN="new,old" while Twikit's publisher moves over.
+    rotating = create_app(shop_config(tmp_path, database_url, TWIKIT_WEBHOOK_TOKEN="new-token-1, old-token-2"))
+    client, identifier = rotating.test_client(), make_order(rotating)
+    body = {"identifier": identifier, "configurationIds": [1001]}
+    for token in ("new-token-1", "old-token-2"):
+        assert client.post(url("payment-verification", token=token), json=body).json == {"success": True, "error": ""}
+    for token in ("new-token-1,old-token-2", "new-token-1 ", "old-token", "demo-webhook-token"):
+        assert client.post(url("payment-verification", token=token), json=body).status_code == 404, token
+    with rotating.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.mark.parametrize("route", ROUTES)
 @pytest.mark.parametrize("body", [b"{not json", b"\xff\xfe\x00", b"", b"[" * 50_000])
 def test_malformed_json_is_a_400_with_an_error(app, client, route, body):
@@ -359,7 +373,7 @@ def test_a_script_from_elsewhere_is_refused_and_nothing_changes(app, client, scr
 def test_production_refuses_plain_http_even_from_an_allowed_origin(app, tmp_path, database_url):
     # A second shop on the same (already migrated) database, in production mode with every secret set.
     production = create_app(shop_config(
-        tmp_path, database_url, **PRODUCTION_ENV, STOREFRONT_MODE="production",
+        tmp_path, database_url, **(PRODUCTION_ENV | {"DATABASE_URL": database_url}), STOREFRONT_MODE="production",
         TWIKIT_SCRIPT_ORIGINS=("https://cdn.twikit.example", "http://cdn.twikit.example")))
     client, token = production.test_client(), PRODUCTION_ENV["TWIKIT_WEBHOOK_TOKEN"]
     body = {"scriptUrl": "http://cdn.twikit.example/plugin/v8/twikit.js", "products": []}
