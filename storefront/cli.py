@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import current_app, url_for
+from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from .catalog.importer import CatalogError, import_catalog_file
@@ -45,34 +45,25 @@ def worker_command(once: bool, poll_seconds: float) -> None:
     worker.run(once=once)
 
 
-TWIKIT_WEBHOOKS = {  # what Twikit's Integration Publisher calls each webhook, and our route for it
-    "Payment verification": "twikit_webhooks.payment_verification",
-    "Production completion": "twikit_webhooks.production_completion",
-    "Order completion": "twikit_webhooks.order_completion",
-    "Website publication": "twikit_webhooks.website_publication",
-}
-
-
 @click.command("urls")
 @with_appcontext
 def urls_command() -> None:
     """Print the webhook URLs to paste into Stripe's dashboard and Twikit's publisher, for SHOP_URL."""
     from .payments.fulfilment import EVENT_HANDLERS
+    from .setup_urls import TWIKIT_WEBHOOKS, current_webhook_token, stripe_webhook_url, twikit_webhook_url
 
     config = current_app.config
     if not config.get("SHOP_URL"):
         raise click.ClickException("set SHOP_URL to the shop's public URL (https://shop.example.com) first")
-    # The first token is the current one; a second is only still accepted while you rotate.
-    token = config["TWIKIT_WEBHOOK_TOKENS"][0] if config["TWIKIT_WEBHOOK_TOKENS"] else None
     with current_app.test_request_context(base_url=config["SHOP_URL"]):
         click.echo("Stripe dashboard > Developers > Webhooks > Add endpoint")
-        click.echo(f"  Endpoint URL:  {url_for('payments.stripe_webhook', _external=True)}")
+        click.echo(f"  Endpoint URL:  {stripe_webhook_url()}")
         click.echo(f"  Events:        {', '.join(EVENT_HANDLERS)}")
         click.echo("  Then set STRIPE_WEBHOOK_SECRET to the endpoint's signing secret (whsec_...).")
         click.echo("")
         click.echo("Twikit Integration Publisher > your site's configuration > Webhooks")
-        if token is None:
+        if current_webhook_token() is None:
             raise click.ClickException("set TWIKIT_WEBHOOK_TOKEN first (scripts/generate-secrets makes one)")
-        width = max(map(len, TWIKIT_WEBHOOKS)) + 2
-        for name, endpoint in TWIKIT_WEBHOOKS.items():
-            click.echo(f"  {name + ':':<{width}} {url_for(endpoint, token=token, _external=True)}")
+        width = max(len(title) for title, _endpoint in TWIKIT_WEBHOOKS.values()) + 2
+        for route, (title, _endpoint) in TWIKIT_WEBHOOKS.items():
+            click.echo(f"  {title + ':':<{width}} {twikit_webhook_url(route)}")

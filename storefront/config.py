@@ -156,6 +156,11 @@ SETTINGS: tuple[Setting, ...] = (
             "(the Stripe sandbox).", demo=DEMO_STRIPE_SANDBOX),
     Setting("ADMIN_EMAIL", "The back-office login.", demo="admin@example.com", secret=True),
     Setting("ADMIN_PASSWORD", "The back-office password.", demo="demo-admin-password", secret=True),
+    # --- the back-office's login throttle (storefront/admin/throttle.py) ---
+    Setting("RATELIMIT_STORAGE_URI", "Where failed back-office logins are counted (the `limits` library's storage "
+            "URI). `memory://` counts per process: with several web processes (gunicorn's 2 workers, or more "
+            "dynos) each keeps its own count, so an attacker gets that many times the attempts. In production "
+            "use a shared store, e.g. `redis://host:6379` (install the `redis` package).", default="memory://"),
     Setting("MAIL_URL", "Optional SMTP URL: `smtp://user:pass@host:25`, `smtp+starttls://...:587` or "
             "`smtps://...:465`. Unset: mail is written to the log and to the instance folder."),
     Setting("MAIL_RETRY_BASE_SECONDS", "First delay before retrying an e-mail the mail server refused; it "
@@ -321,6 +326,9 @@ def production_warnings(config: Mapping[str, Any]) -> list[Problem]:
     elif not shop_url.startswith("https://"):
         warnings.append(Problem("SHOP_URL", "SHOP_URL is not an https URL: links in e-mails take a detour "
                                             "through the https redirect"))
+    if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
+        warnings.append(Problem("RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URI is memory://: each web process "
+                                "counts failed back-office logins on its own (use a shared store such as redis://)"))
     return warnings
 
 

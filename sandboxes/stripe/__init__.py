@@ -7,8 +7,9 @@ stripe-python calls and only points the SDK at this app::
 
 What it offers:
 
-* ``/v1/checkout/sessions`` (create, retrieve, list, line items, expire) and
-  ``/v1/events`` with Stripe's JSON shapes, errors and idempotency keys;
+* ``/v1/checkout/sessions`` (create, retrieve, list, line items, expire),
+  ``/v1/refunds`` (create, retrieve) and ``/v1/events`` with Stripe's JSON
+  shapes, errors and idempotency keys;
 * a hosted payment page (``/pay/<id>``) that takes Stripe's test cards;
 * webhooks signed like Stripe's (``Stripe-Signature``), sent from a
   background thread with retries;
@@ -24,7 +25,7 @@ from typing import Any
 
 from flask import Flask, request
 
-from . import api, dashboard, db, hosted
+from . import api, dashboard, db, hosted, refunds
 from .config import DEFAULTS, Settings
 from .errors import StripeError, render
 from .money import format_amount
@@ -43,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     settings = Settings.from_config(app.config)
     db.init_schema(settings.database)
+    refunds.init_schema(settings.database)
     worker = Worker(settings, app.logger)
     app.extensions[EXTENSION_KEY] = Sandbox(settings=settings, worker=worker)
 

@@ -38,6 +38,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..i18n import DEFAULT_LOCALE, LOCALES
 from ..models import Product, Variant
+from . import cache
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -230,6 +231,7 @@ def import_catalog(products: list[ProductData]) -> ImportResult:
     except Exception:
         db.session.rollback()
         raise
+    cache.invalidate()
     return result
 
 

@@ -37,7 +37,7 @@ class Order(db.Model):
     # A fact: the customer finished Stripe Checkout with a method that settles later (the payment is
     # processing), so the cart is reserved for this order until it is paid or fails.
     payment_pending_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # A fact, not a status: payment was confirmed at this time (cleared only by a refund).
+    # A fact, not a status: payment was confirmed at this time. Kept after a refund, which is a fact of its own.
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A fact, not a status: Twikit accepted the order (result code 1, 2, or 9 after our own attempt).
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -49,6 +49,11 @@ class Order(db.Model):
     shipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     tracking_url: Mapped[str | None] = mapped_column(String(2048))
     tracking_id: Mapped[str | None] = mapped_column(String(200))
+    # Facts about money going back (storefront.orders.cancellation, storefront.payments.refunds):
+    # the Stripe refund we asked for, and what Stripe reports refunded on the charge (charge.refunded).
+    stripe_refund_id: Mapped[str | None] = mapped_column(String(255))
+    refunded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refunded_cents: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

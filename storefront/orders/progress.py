@@ -51,7 +51,7 @@ def progress_of(order: Order) -> Progress:
     return Progress(
         status=status.value, label=label,
         heading=_("Thank you!") if order.paid_at else _("Your order"),
-        message=_message(order, status), final=not TRANSITIONS.get(status),
+        message=_message(order, status), final=_is_final(status),
         steps=steps, tracking_id=order.tracking_id if order.shipped_at else None,
         tracking_url=order.tracking_url if order.shipped_at else None,
         cart_link=status in (Status.PAYMENT_FAILED, Status.EXPIRED),
@@ -76,3 +76,12 @@ def _message(order: Order, status: Status) -> str:
         Status.NEEDS_ATTENTION: _("Our team is checking your order and will contact you if anything is needed."),
     }
     return messages.get(status, "")
+
+
+def _is_final(status: Status) -> bool:
+    """No change the customer waits for can come: the only way out, if any, is a flag for the team.
+
+    A closed order (expired, failed, cancelled) moves on only when money arrives or leaves
+    unexpectedly, which the team handles; the page need not keep asking for that.
+    """
+    return not (TRANSITIONS.get(status, frozenset()) - {Status.NEEDS_ATTENTION})

@@ -57,15 +57,42 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.PRODUCTION_COMPLETE: frozenset({Status.SHIPPED, Status.NEEDS_ATTENTION}),
     Status.NEEDS_ATTENTION: frozenset({Status.PAID, Status.SUBMITTED, Status.PRODUCTION_COMPLETE, Status.SHIPPED,
                                        Status.CANCELLED}),
-    Status.PAYMENT_FAILED: frozenset(),
-    Status.EXPIRED: frozenset(),
-    Status.CANCELLED: frozenset(),
+    # Closed, but money can still arrive (a payment that lands after its session expired or the order was
+    # cancelled) or leave (a refund made in Stripe's dashboard): a person must look, and may refund.
+    Status.PAYMENT_FAILED: frozenset({Status.NEEDS_ATTENTION}),
+    Status.EXPIRED: frozenset({Status.NEEDS_ATTENTION}),
+    Status.CANCELLED: frozenset({Status.NEEDS_ATTENTION}),
     Status.SHIPPED: frozenset(),
 }
+
+# What the merchant reads in the back-office: what the status means for the work, not for the customer.
+MERCHANT_LABELS = {
+    Status.AWAITING_PAYMENT: "Awaiting payment",
+    Status.PAID: "Paid, queued for Twikit",
+    Status.PAYMENT_FAILED: "Payment failed",
+    Status.EXPIRED: "Checkout expired unpaid",
+    Status.CANCELLED: "Cancelled",
+    Status.SUBMITTED: "At Twikit, in production",
+    Status.PRODUCTION_COMPLETE: "Produced, awaiting shipment",
+    Status.SHIPPED: "Shipped",
+    Status.NEEDS_ATTENTION: "Needs attention",
+}
+
+
+def merchant_label(status: str) -> str:
+    """The back-office wording for a status (the customer's label for a status without one)."""
+    try:
+        return MERCHANT_LABELS.get(Status(status)) or LABELS[Status(status)]
+    except (ValueError, KeyError):
+        return str(status)
 
 
 class IllegalTransition(ValueError):
     """The order cannot move from its status to the one asked for."""
+
+
+class ActionRefused(ValueError):
+    """A back-office action the order's state does not allow now; the message tells the merchant why."""
 
 
 class TransitionLost(RuntimeError):

@@ -21,7 +21,7 @@ from ..twikit.client import ApiResult, TwikitClient
 from ..twikit.payload import build_order_payload, serialise, twikit_lines
 from ..twikit.result_codes import ResultCode
 from .addresses import merchant_address
-from .states import IllegalTransition, Status, TransitionLost, note, transition
+from .states import ActionRefused, IllegalTransition, Status, TransitionLost, note, transition
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,8 @@ def submit_order(job: OutboxJob) -> Outcome | None:
     if not _may_submit(job, order):
         return None
     payload_string = serialise(build_order_payload(order, merchant_address=merchant_address(current_app.config)))
-    result = TwikitClient.for_app(current_app._get_current_object()).create_order(payload_string)
+    client = TwikitClient.for_app(current_app._get_current_object())
+    result = client.create_order(payload_string)
 
     if not outbox.still_ours(job):
         db.session.rollback()  # our lease ran out and another worker took over; its attempt counts
@@ -74,6 +75,7 @@ def submit_order(job: OutboxJob) -> Outcome | None:
         return None
     outcome = classify(result, earlier_attempt=job.attempts > 1)
     details = _attempt_details(job, result, payload_string, outcome)
+    details["hash"] = client.sign(payload_string)["hash"]  # what Twikit checks; the payload secret is never kept
     try:
         _record(job, order, outcome, result, details)
         db.session.commit()
@@ -173,25 +175,43 @@ def _attempt_details(job: OutboxJob, result: ApiResult, payload_string: str, out
     }
 
 
-class RetryRefused(ValueError):
+class RetryRefused(ActionRefused):
     """The order cannot be submitted again; the message says why."""
 
 
-def retry_submission(order: Order, *, source: str) -> None:
-    """Schedule another create-order attempt for a paid order that needs attention.
+def why_not_retry(order: Order) -> str | None:
+    """Why a new create-order attempt is not allowed for this order now, or None when it is."""
+    if order.paid_at is None:
+        return "This order is not paid."
+    if order.submitted_at is not None:
+        return "Twikit already has this order."
+    if order.status != Status.NEEDS_ATTENTION:
+        return f"Only an order that needs attention can be retried; this one is {order.status}."
+    return None
+
+
+def retry_submission(order: Order, *, source: str, message: str = "Submission to Twikit retried by hand",
+                     details: dict[str, Any] | None = None) -> None:
+    """Schedule another create-order attempt for a paid order that needs attention, and commit.
 
     The job keeps its attempt count, so if an earlier attempt did reach Twikit,
     code 9 on the retry counts as submitted (flagged: unconfirmed) rather than as a collision.
     """
-    if order.paid_at is None:
-        raise RetryRefused("This order is not paid.")
-    if order.submitted_at is not None:
-        raise RetryRefused("Twikit already has this order.")
-    if order.status != Status.NEEDS_ATTENTION:
-        raise RetryRefused(f"Only an order that needs attention can be retried; this one is {order.status}.")
+    refusal = why_not_retry(order)
+    if refusal:
+        raise RetryRefused(refusal)
     try:
         outbox.enqueue(JobKind.SUBMIT_ORDER, order)
     except outbox.JobRunning:
+        db.session.rollback()
         raise RetryRefused("A submission attempt is running right now.") from None
-    note(order, source=source, message="Submission to Twikit retried by hand")
+    note(order, source=source, message=message, details=details)
     db.session.commit()
+
+
+def last_attempt(order: Order) -> dict[str, Any] | None:
+    """The details of the latest create-order attempt recorded on the order, or None."""
+    for event in reversed(order.events):
+        if event.details and "order_payload" in event.details:
+            return event.details
+    return None

@@ -26,6 +26,7 @@ from ..extensions import db
 from ..models import CartLine, Order, StripeEvent, utcnow
 from ..orders.states import IllegalTransition, Status, TransitionLost, note, transition
 from . import stripe_checkout
+from .refunds import order_for_charge, record_refund
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +154,17 @@ EVENT_HANDLERS: dict[str, Callable] = {
     "checkout.session.async_payment_succeeded": _on_paid,
     "checkout.session.async_payment_failed": _on_async_failed,
     "checkout.session.expired": _on_expired,
+    # Any refund on an order's charge: ours, confirmed, or one made in Stripe's dashboard.
+    "charge.refunded": record_refund,
 }
+
+
+def _session_id_of(obj) -> str | None:
+    """The Checkout Session an event's object belongs to, so the back-office lists the event with its order."""
+    if getattr(obj, "object", None) == "charge":
+        order = order_for_charge(obj)
+        return order.stripe_session_id if order else None
+    return getattr(obj, "id", None)
 
 
 def handle_event(event) -> tuple[str, bool]:
@@ -161,10 +172,10 @@ def handle_event(event) -> tuple[str, bool]:
     if db.session.get(StripeEvent, event.id) is not None:
         return "duplicate event; already handled", True
     handler = EVENT_HANDLERS.get(event.type)
-    session = event.data.object
-    outcome = handler(session) if handler else f"ignored event type {event.type}"
+    obj = event.data.object
+    outcome = handler(obj) if handler else f"ignored event type {event.type}"
     db.session.add(StripeEvent(id=event.id, type=event.type, outcome=outcome,
-                               session_id=getattr(session, "id", None) if handler else None))
+                               session_id=_session_id_of(obj) if handler else None))
     try:
         db.session.commit()
     except IntegrityError:  # the same event, delivered twice at once: the other delivery recorded it

@@ -90,3 +90,31 @@ def verify_webhook(payload: bytes, signature: str | None):
 
 StripeError = stripe.StripeError
 SignatureVerificationError = stripe.SignatureVerificationError
+
+
+def refund_payment(order: Order):
+    """Refund an order's payment in full through Stripe's Refund API; returns the Refund."""
+    return client().v1.refunds.create(
+        params={
+            # By PaymentIntent, as Checkout records it: Stripe finds the charge behind it. No amount: in full.
+            "payment_intent": order.stripe_payment_intent_id,
+            "reason": "requested_by_customer",
+            "metadata": {"order_identifier": order.identifier},
+        },
+        # One order, one refund: a retried request (a double click, a network retry) gets the same refund back.
+        options={"idempotency_key": f"refund-{order.identifier}"},
+    )
+
+
+def already_refunded(error: StripeError) -> bool:
+    """True when Stripe refused a refund because the payment was refunded before (e.g. in its dashboard)."""
+    return getattr(error, "code", None) == "charge_already_refunded"
+
+
+def dashboard_url(payment_intent_id: str | None) -> str | None:
+    """The payment's page in Stripe's dashboard, or None when the shop talks to a sandbox instead of Stripe."""
+    config = current_app.config
+    if not payment_intent_id or config.get("STRIPE_API_BASE"):
+        return None
+    live = config["STRIPE_SECRET_KEY"].startswith(("sk_live_", "rk_live_"))
+    return f"https://dashboard.stripe.com/{'' if live else 'test/'}payments/{payment_intent_id}"

@@ -42,7 +42,7 @@ def test_orders_their_event_log_and_the_webhook_log(app, client):
     identifier = refused_order(app)
     assert log_in(client).status_code == 303
     listing = client.get("/admin/").get_data(as_text=True)
-    assert identifier in listing and "Being reviewed by our team" in listing
+    assert identifier in listing and "Needs attention" in listing
     detail = client.get(f"/admin/orders/{identifier}").get_data(as_text=True)
     assert "Twikit refused the order: 10 CouldNotFindConfig" in detail
     assert "Retry submission to Twikit" in detail

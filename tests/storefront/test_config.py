@@ -193,11 +193,12 @@ def test_the_problems_list_names_each_setting_for_the_settings_page(tmp_path):
     assert all(str(problem).startswith(problem.setting) for problem in problems)
 
 
-def test_production_warns_without_mail_or_shop_url(tmp_path):
+def test_production_warns_without_mail_or_shop_url_or_a_shared_login_counter(tmp_path):
     config = load_config(str(tmp_path), environ=PRODUCTION_ENV)
-    assert [w.setting for w in production_warnings(config)] == ["MAIL_URL", "SHOP_URL"]
+    assert [w.setting for w in production_warnings(config)] == ["MAIL_URL", "SHOP_URL", "RATELIMIT_STORAGE_URI"]
     config = load_config(str(tmp_path), environ={**PRODUCTION_ENV, "MAIL_URL": "smtp://mail.example:25",
-                                                 "SHOP_URL": "https://shop.example"})
+                                                 "SHOP_URL": "https://shop.example",
+                                                 "RATELIMIT_STORAGE_URI": "redis://cache.example:6379"})
     assert production_warnings(config) == []
 
 

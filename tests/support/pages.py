@@ -107,3 +107,13 @@ def pay(page, card):
     page.get_by_label("CVC").fill("123")
     page.get_by_label("Name on card").fill("Ada Lovelace")
     page.get_by_role("button", name=re.compile(r"^Pay ")).click()
+
+
+def log_in_to_back_office(page, live, path="/admin/"):
+    """Open a back-office page and log in through its form, as the merchant does."""
+    page.goto(live.shop.url + path)
+    page.get_by_label("Email").fill("admin@example.com")
+    page.get_by_label("Password").fill("demo-admin-password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator(".admin-header")).to_be_visible()
+    return page
