@@ -1,8 +1,8 @@
 """Reference storefront for the Twikit Custom Integration.
 
 ``create_app`` builds the shop in named steps, in the order a reader meets
-them: settings, extensions, request hooks, blueprints, error handlers and
-CLI commands.
+them: settings, extensions, request hooks, blueprints, error handlers, CLI
+commands, and the WSGI middleware in front of it all.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
+from flask import Flask, g
 
-from .config import load_config
+from . import static_files
+from .config import load_config, production_warnings
+from .logs import configure_logging
 
 __version__ = "0.1.0"
 
@@ -23,6 +24,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # templates/, static/ and migrations/ sit beside the package in a checkout (the
 # layout a Heroku-style platform runs), and inside it in an installed wheel.
 SITE_DIR = PACKAGE_DIR if (PACKAGE_DIR / "templates").is_dir() else PACKAGE_DIR.parent
+
+log = logging.getLogger(__name__)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -35,6 +38,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=str(SITE_DIR / "templates"),
         static_folder=str(SITE_DIR / "static"),
+        # /static/<hash of the static files>/...: cached for a year, yet new after any change.
+        static_url_path=static_files.url_path(SITE_DIR / "static"),
     )
     configure(app, config)
     register_extensions(app)
@@ -42,14 +47,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    register_middleware(app)
     return app
 
 
 def configure(app: Flask, overrides: Mapping[str, Any]) -> None:
     """Load and validate settings; fails at start-up, not at the first request."""
+    from .database import engine_options
+
+    configure_logging()
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(load_config(app.instance_path, overrides))
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config))
     app.config.update(
         MAX_CONTENT_LENGTH=1024 * 1024,  # forms and webhooks are small; refuse floods early
         SESSION_COOKIE_HTTPONLY=True,
@@ -57,11 +66,9 @@ def configure(app: Flask, overrides: Mapping[str, Any]) -> None:
         SESSION_COOKIE_SECURE=not app.config["DEMO_MODE"] and not app.testing,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session; a cart page may stay open for hours
     )
-    if app.config["STOREFRONT_MODE"] == "production":
-        # Heroku-style platforms terminate TLS in a router that sets X-Forwarded-*.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # one line per plugin is noise
+    if app.config["STOREFRONT_MODE"] == "production" and not app.testing:
+        for warning in production_warnings(app.config):
+            log.warning("settings: %s", warning)
 
 
 def register_extensions(app: Flask) -> None:
@@ -76,20 +83,23 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from . import i18n, security
+    from . import i18n, input_guard, logs, security
     from .cart.service import cart_item_count
 
+    input_guard.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    logs.init_app(app)
 
     @app.context_processor
     def shop_globals() -> dict[str, Any]:
-        return {"cart_count": cart_item_count(), "shop_name": app.config["SHOP_NAME"],
+        # An error page never asks the database, which may be why it is shown (errors.error_response).
+        cart_count = None if g.get("without_database") else cart_item_count()
+        return {"cart_count": cart_count, "shop_name": app.config["SHOP_NAME"],
                 "demo_mode": app.config["DEMO_MODE"]}
 
 
 def register_blueprints(app: Flask) -> None:
-    from .admin import shipments  # noqa: F401 - adds the "mark shipped" routes to the admin blueprint
     from .admin.routes import bp as admin_bp
     from .cart.routes import bp as cart_bp
     from .catalog.routes import bp as catalog_bp
@@ -112,7 +122,15 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from .cli import catalog_cli, worker_command
+    from .cli import catalog_cli, urls_command, worker_command
 
-    for command in (catalog_cli, worker_command):
+    for command in (catalog_cli, worker_command, urls_command):
         app.cli.add_command(command)
+
+
+def register_middleware(app: Flask) -> None:
+    """What runs before the app sees a request, outermost last: static files, the https redirect, the proxy."""
+    from . import proxy
+
+    static_files.init_app(app)
+    proxy.init_app(app)

@@ -1,4 +1,11 @@
-"""The shop's locale (en, nl): choosing it, translating UI text and formatting money.
+"""The shop's languages (English, Dutch): choosing one per request, translating, and formatting for it.
+
+Texts are translated with Flask-Babel from gettext catalogs. Mark a text where
+it is written: ``_()`` in templates and request code, ``_l()`` where it is
+defined at import time (form labels), ``N_()`` for a constant that is
+translated where it is shown (order status labels). ``scripts/translations``
+extracts, updates and checks the catalogs in ``storefront/translations/``
+(see storefront.message_catalogs); the app compiles them when it starts.
 
 The same locale is handed to the Twikit plugin, so the customizer's
 parameter labels follow the shop's language (spec: createContext's locale).
@@ -6,106 +13,91 @@ parameter labels follow the shop's language (spec: createContext's locale).
 
 from __future__ import annotations
 
+import logging
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from babel import Locale
 from babel.numbers import format_currency
-from flask import Blueprint, Flask, abort, current_app, redirect, request, session, url_for
+from flask import Blueprint, Flask, abort, current_app, has_request_context, redirect, request, session, url_for
+from flask_babel import Babel, get_locale
+from flask_babel import gettext as _
 
 from .money import to_major
 from .safe_urls import local_path
 
+log = logging.getLogger(__name__)
+
 LOCALES = {"en": "English", "nl": "Nederlands"}
 DEFAULT_LOCALE = "en"
+# ?lang=nl picks the language for that link (the e-mails' links carry the order's language).
+URL_PARAMETER = "lang"
+SESSION_KEY = "locale"
 
 # Babel locale used to format numbers for each shop locale.
 _NUMBER_LOCALES = {"en": "en_IE", "nl": "nl_NL"}
 
-_NL = {
-    "Shop": "Winkel",
-    "Cart": "Winkelwagen",
-    "Language": "Taal",
-    "Customise yours": "Ontwerp de jouwe",
-    "Our products": "Onze producten",
-    "Designed by you, made to order": "Door jou ontworpen, op bestelling gemaakt",
-    "Every piece is customised in 3D and produced just for you.":
-        "Elk stuk ontwerp je in 3D en wordt speciaal voor jou geproduceerd.",
-    "from": "vanaf",
-    "Add to cart": "In winkelwagen",
-    "Quantity": "Aantal",
-    "Loading the designer…": "De ontwerper wordt geladen…",
-    "Saving your design…": "Je ontwerp wordt bewaard…",
-    "Your design could not be saved:": "Je ontwerp kon niet worden bewaard:",
-    "This variation is not sold in this shop. Please choose another option.":
-        "Deze variant wordt niet verkocht in deze winkel. Kies een andere optie.",
-    "Your browser cannot show the 3D designer. Please try a recent version of Chrome, Firefox, Safari or Edge.":
-        "Je browser kan de 3D-ontwerper niet tonen. Probeer een recente versie van Chrome, Firefox, Safari of Edge.",
-    "The designer could not be loaded. Please reload the page.":
-        "De ontwerper kon niet worden geladen. Herlaad de pagina.",
-    "Your cart": "Je winkelwagen",
-    "Your cart is empty.": "Je winkelwagen is leeg.",
-    "Continue shopping": "Verder winkelen",
-    "Product": "Product",
-    "Price": "Prijs",
-    "Total": "Totaal",
-    "Subtotal": "Subtotaal",
-    "Update": "Bijwerken",
-    "Remove": "Verwijderen",
-    "Configuration": "Configuratie",
-    "Added to your cart.": "Toegevoegd aan je winkelwagen.",
-    "Cart updated.": "Winkelwagen bijgewerkt.",
-    "Removed from your cart.": "Verwijderd uit je winkelwagen.",
-    "Preview of your design": "Voorbeeld van je ontwerp",
-    "Page not found": "Pagina niet gevonden",
-    "Back to the shop": "Terug naar de winkel",
-    "Variant": "Variant",
-    "Checkout": "Afrekenen",
-    "Billing address": "Factuuradres",
-    "Delivery address": "Leveringsadres",
-    "Continue to payment": "Verder naar betalen",
-    "Please correct the fields marked below.": "Verbeter de gemarkeerde velden hieronder.",
-    "optional": "optioneel",
-    "Order": "Bestelling",
-    "Your order": "Je bestelling",
-    "Thank you!": "Bedankt!",
-    "Progress": "Voortgang",
-    "done": "klaar",
-    "Awaiting payment": "Wacht op betaling",
-    "Paid": "Betaald",
-    "Payment failed": "Betaling mislukt",
-    "Checkout expired": "Afrekenen verlopen",
-    "Cancelled": "Geannuleerd",
-    "Submitted for production": "In productie gegeven",
-    "Produced": "Geproduceerd",
-    "Shipped": "Verzonden",
-    "Being reviewed by our team": "Wordt nagekeken door ons team",
-    "Tracking number": "Trackingnummer",
-    "Track your parcel": "Volg je pakket",
-    "We are waiting for the payment to be confirmed. This page updates when you reload it.":
-        "We wachten op de bevestiging van je betaling. Herlaad deze pagina om de stand te zien.",
-    "Your payment is confirmed. We will e-mail you when your order ships.":
-        "Je betaling is bevestigd. We mailen je zodra je bestelling verzonden is.",
-    "Your order is on its way. We sent you an e-mail with the tracking details.":
-        "Je bestelling is onderweg. We stuurden je een e-mail met de trackinggegevens.",
-    "Keep this page's link: it always shows your order's latest status.":
-        "Bewaar de link naar deze pagina: ze toont altijd de laatste stand van je bestelling.",
-}
-TRANSLATIONS = {"en": {}, "nl": _NL}
+babel = Babel()
+
+
+def N_(message: str) -> str:
+    """Mark a constant for translation without translating it now; ``_(constant)`` translates it where shown."""
+    return message
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(_=gettext, current_locale=current_locale, LOCALES=LOCALES)
-    app.jinja_env.filters["money"] = format_money
+    from .message_catalogs import compile_catalogs
+
+    # The .po files are the source; the .mo files Flask-Babel reads are built from
+    # them here, into the instance folder, so they can never be stale or committed.
+    try:
+        compiled = compile_catalogs(Path(app.instance_path) / "translations")
+    except OSError as error:  # a read-only instance folder: a private temporary one serves as well
+        log.warning("cannot write the compiled catalogs to the instance folder (%s); using a temporary one", error)
+        compiled = compile_catalogs(Path(tempfile.mkdtemp(prefix="storefront-translations-")))
+    app.config.update(BABEL_DEFAULT_LOCALE=DEFAULT_LOCALE, BABEL_TRANSLATION_DIRECTORIES=str(compiled))
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals.update(current_locale=current_locale, LOCALES=LOCALES, url_without_locale=url_without_locale)
+    app.jinja_env.filters.update(money=format_money, country=country_name, localized=localized)
+    app.url_defaults(_keep_url_locale)
 
 
-def current_locale() -> str:
-    """The customer's chosen locale, else the browser's preference, else English."""
-    chosen = session.get("locale")
-    if chosen in LOCALES:
-        return chosen
+def select_locale() -> str:
+    """The locale in the URL (``?lang=nl``), else the customer's choice, else the browser's preference."""
+    for candidate in (request.args.get(URL_PARAMETER), session.get(SESSION_KEY)):
+        if candidate in LOCALES:
+            return candidate
     return request.accept_languages.best_match(list(LOCALES)) or DEFAULT_LOCALE
 
 
-def gettext(message: str) -> str:
-    """Translate a UI string into the current locale; English is the source text."""
-    return TRANSLATIONS.get(current_locale(), {}).get(message, message)
+def current_locale() -> str:
+    """The request's locale code, ``en`` or ``nl`` (``en`` outside a request)."""
+    locale = get_locale()
+    return locale.language if locale is not None and locale.language in LOCALES else DEFAULT_LOCALE
+
+
+def _keep_url_locale(endpoint: str, values: dict) -> None:
+    """A page opened with ``?lang=nl`` keeps Dutch on the links it renders, without storing anything."""
+    if endpoint == "static" or not has_request_context() or URL_PARAMETER in values:
+        return
+    locale = request.args.get(URL_PARAMETER)
+    if locale not in LOCALES:
+        return
+    try:
+        expects_it = current_app.url_map.is_endpoint_expecting(endpoint, URL_PARAMETER)
+    except KeyError:  # no such endpoint: url_for raises its own, clearer error
+        return
+    if not expects_it:
+        values[URL_PARAMETER] = locale
+
+
+def url_without_locale(url: str) -> str:
+    """The same local URL without ``?lang=``, so a choice in the language switch is not overruled by the link."""
+    parts = urlsplit(url)
+    query = [(name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True) if name != URL_PARAMETER]
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def format_money(amount: int, currency: str | None = None, locale: str | None = None) -> str:
@@ -116,6 +108,21 @@ def format_money(amount: int, currency: str | None = None, locale: str | None = 
     return format_currency(to_major(amount, currency), currency, locale=number_locale)
 
 
+def country_name(code: str, locale: str | None = None) -> str:
+    """An ISO 3166-1 alpha-2 code as the country's name in the locale, from Babel's CLDR data ('BE' -> 'België')."""
+    return _territories(locale or current_locale()).get((code or "").upper(), code)
+
+
+@lru_cache(maxsize=len(LOCALES))
+def _territories(locale: str) -> dict[str, str]:
+    return dict(Locale.parse(locale).territories)
+
+
+def localized(row, field: str) -> str:
+    """A catalog text (a product's name, say) in the request's locale; the catalog's own text without one."""
+    return row.translated(field, current_locale())
+
+
 bp = Blueprint("i18n", __name__)
 
 
@@ -124,6 +131,7 @@ def switch_locale():
     """Remember the customer's language and return to the page they were on."""
     locale = request.form.get("locale", "")
     if locale not in LOCALES:
-        abort(400, description=f"Unknown language {locale!r}.")
-    session["locale"] = locale
-    return redirect(local_path(request.form.get("next", "")) or url_for("catalog.index"), 303)
+        abort(400, description=_("Unknown language “%(locale)s”.", locale=locale))
+    session[SESSION_KEY] = locale
+    target = local_path(request.form.get("next", ""))
+    return redirect(url_without_locale(target) if target else url_for("catalog.index"), 303)

@@ -33,6 +33,11 @@ def to_major(amount: int, currency: str) -> Decimal:
     return Decimal(amount).scaleb(-minor_digits(currency))
 
 
+def amount_text(amount: int, currency: str) -> str:
+    """An integer in minor units as the decimal string the files and forms use: 4900 EUR -> "49.00"."""
+    return f"{to_major(amount, currency):f}"
+
+
 def parse_amount(text: str, currency: str, *, limit: int = 9_999_999) -> int:
     """A decimal string in major units ("49.00", "4900" for JPY) as an integer in minor units.
 

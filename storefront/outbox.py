@@ -4,7 +4,8 @@ A claim is a lease: the job is ours until ``lease_until``. A worker that dies
 mid-job (kill -9, a dyno restart) simply lets its lease run out, and the next
 worker claims the job again. That is safe for order submission because
 Twikit answers a second create-order for the same identifier with result
-code 9, which counts as submitted after one of our own earlier attempts.
+code 9, which counts as submitted after one of our own earlier attempts
+(flagged for a look: how the lost attempt ended is unknown).
 
 PostgreSQL claims with ``SELECT ... FOR UPDATE SKIP LOCKED``, so any number
 of workers each take a different job without waiting on one another. SQLite
@@ -31,6 +32,7 @@ class JobKind(StrEnum):
 
     SUBMIT_ORDER = "submit_order"                # create the order at Twikit (written when payment is confirmed)
     SEND_SHIPPED_EMAIL = "send_shipped_email"    # tell the customer (written when Twikit reports shipping)
+    SEND_CONFIRMATION_EMAIL = "send_confirmation_email"  # confirm the order (written when payment is confirmed)
 
 
 class JobRunning(RuntimeError):

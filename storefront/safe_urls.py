@@ -8,6 +8,7 @@ places that use them. Nothing here needs Flask, so config.py can use it too.
 
 from __future__ import annotations
 
+import ipaddress
 from urllib.parse import urlsplit
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -52,6 +53,37 @@ def is_from_origins(url: str, origins: tuple[str, ...]) -> bool:
         return False
 
 
+def path_prefix(value: str) -> str:
+    """A URL path prefix from a setting, such as ``/plugin/``; raises ValueError unless it starts and ends with /."""
+    value = value.strip()
+    if not value.startswith("/") or not value.endswith("/") or not is_plain(value) or _has_tricky_path(value):
+        raise ValueError(f"{value!r} is not a path prefix like /plugin/")
+    return value
+
+
+def is_under_paths(url: str, prefixes: tuple[str, ...]) -> bool:
+    """True when the URL's path starts with one of ``prefixes``, and it has no query string, fragment or dot segment.
+
+    A query can turn a path into something else (an API answering ``?callback=`` with
+    script), and ``/plugin/../api/`` is ``/api/`` to a browser, so neither may pass.
+    """
+    if not is_plain(url) or "?" in url or "#" in url:
+        return False
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return False
+    return not _has_tricky_path(path) and any(path.startswith(prefix) for prefix in prefixes)
+
+
+def _has_tricky_path(path: str) -> bool:
+    """Dot segments (``..``, ``%2e%2e``) or encoded slashes: a browser or a server may read the path otherwise."""
+    lowered = path.lower()
+    if any(code in lowered for code in ("%2e", "%2f", "%5c")):
+        return True
+    return any(segment in (".", "..") for segment in path.split("/"))
+
+
 def local_path(target: str) -> str | None:
     """``target`` if it is a path on this site (a safe redirect), else None: no open redirects."""
     if not target.startswith("/") or target.startswith("//") or not is_plain(target):
@@ -69,3 +101,24 @@ def http_link(url: str) -> str | None:
     except ValueError:
         return None
     return url if parts.scheme in _DEFAULT_PORTS and parts.hostname else None
+
+
+def is_loopback(url: str) -> bool:
+    """True when the URL names this machine (``localhost``, 127.0.0.0/8, ``::1``, ``0.0.0.0``): never a vendor."""
+    try:
+        host = (urlsplit(url.strip()).hostname or "").rstrip(".").lower()
+    except ValueError:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+def https_link(url: str) -> str | None:
+    """A URL from a partner, kept only if it is a plain https URL: the only kind of link we show a customer."""
+    link = http_link(url)
+    return link if link and urlsplit(link).scheme == "https" else None

@@ -7,6 +7,11 @@ On SIGTERM (a platform restart) it stops taking new jobs and finishes the
 one in hand. If the platform kills it before that call returns, the job's
 lease simply runs out and another worker retries it; Twikit's code 9 makes
 that retry safe.
+
+When the database cannot be reached (a restart of the database, a failover,
+maintenance) the worker waits and tries again, 1 s, 2 s, 4 s ... up to a
+minute apart, instead of exiting: a platform restarts a crashed process only
+with growing delays of its own, and the jobs are waiting in that database.
 """
 
 from __future__ import annotations
@@ -17,19 +22,26 @@ import threading
 from collections.abc import Callable
 
 from flask import Flask
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from . import outbox
+from .database import unavailable_reason
 from .extensions import db
 from .models import JobState, OutboxJob, utcnow
-from .orders.emails import send_shipped_email
+from .orders.emails import send_confirmation_email, send_shipped_email
 from .orders.submission import submit_order
 from .outbox import JobKind
 
 log = logging.getLogger(__name__)
 
+DATABASE_DOWN = (OperationalError, InterfaceError, PoolTimeout)
+MAX_DATABASE_WAIT_SECONDS = 60.0
+
 JOB_HANDLERS: dict[str, Callable[[OutboxJob], object]] = {
     JobKind.SUBMIT_ORDER: submit_order,
     JobKind.SEND_SHIPPED_EMAIL: send_shipped_email,
+    JobKind.SEND_CONFIRMATION_EMAIL: send_confirmation_email,
 }
 
 
@@ -49,11 +61,24 @@ class Worker:
 
     def run(self, once: bool = False) -> int:
         """Work until stopped (or, with ``once``, until nothing that was due is left). Returns jobs run."""
-        total = 0
+        total, database_wait = 0, 0.0
         log.info("worker: started%s", " (once)" if once else "")
         while not self.stopping.is_set():
-            with self.app.app_context():
-                ran = self.run_due_jobs(due_by=utcnow() if once else None)
+            try:
+                with self.app.app_context():
+                    ran = self.run_due_jobs(due_by=utcnow() if once else None)
+            except DATABASE_DOWN as error:
+                if once:  # cron runs us again; a retry loop would only overlap with that run
+                    raise
+                database_wait = min(max(database_wait * 2, 1.0), MAX_DATABASE_WAIT_SECONDS)
+                log.warning("worker: %s (%s); trying again in %.0f s", unavailable_reason(error),
+                            str(error.orig if isinstance(error, OperationalError) else error).splitlines()[0],
+                            database_wait)
+                self.stopping.wait(database_wait)
+                continue
+            if database_wait:
+                log.info("worker: the database answers again")
+                database_wait = 0.0
             total += ran
             if once:
                 break

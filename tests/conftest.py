@@ -11,6 +11,7 @@ ports, and browser tests drive Debian's Chromium through Playwright.
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from dataclasses import dataclass
@@ -28,6 +29,10 @@ from .support.live import LiveServer, free_port
 from .support.shop import BACKENDS, DEMO_CATALOG, TEST_DATABASE_URL, shop_config
 
 pytest_plugins = ["tests.support.browser"]
+
+# A developer's .env (their own settings, maybe real keys) never reaches the shops under test, nor the
+# processes the tests start; the shop skips it on this, as the flask command does.
+os.environ["FLASK_SKIP_DOTENV"] = "1"
 
 
 # --- databases -------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """issue 12 commerce: plain products, mixed carts, shipments, shipping, tax and discounts, merchant delivery
 
 Revision ID: issue12_commerce
-Revises: 018054e568c4
+Revises: issue11_back_office
 Create Date: 2026-12-02 18:05:35.537257
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'issue12_commerce'
-down_revision = '018054e568c4'
+down_revision = 'issue11_back_office'
 branch_labels = None
 depends_on = None
 
@@ -66,6 +66,12 @@ def upgrade():
     with op.batch_alter_table('product', schema=None) as batch_op:
         batch_op.add_column(sa.Column('customizable', sa.Boolean(), server_default=sa.true(), nullable=False))
 
+    # Orders from before plain products are all customised, and Twikit delivered them to the customer
+    # (TWIKIT_ADDRESSES=merchant only changed the addresses; completion always meant "shipped").
+    op.execute("""
+        UPDATE orders SET twikit_delivery = 'customer'
+        WHERE id IN (SELECT order_id FROM order_line WHERE configuration_id IS NOT NULL)
+    """)
     # Orders that shipped before shipments existed: Twikit shipped them whole, with the order's tracking.
     op.execute("UPDATE orders SET twikit_completed_at = shipped_at WHERE shipped_at IS NOT NULL")
     op.execute("""

@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import Blueprint, Response, g, request
 
-from . import events, idempotency, sessions, shipping, state
+from . import events, idempotency, refunds, sessions, shipping, state
 from .db import get_db, transaction
 from .errors import StripeError, invalid, not_found, render
 from .ids import new_id
@@ -132,6 +132,21 @@ def retrieve_shipping_rate(rate_id: str) -> Response:
     return _json(rate)
 
 
+# --- Refunds --------------------------------------------------------------
+
+@bp.post("/refunds")
+def create_refund() -> Response:
+    def work(conn, params):
+        return refunds.create(conn, state.current().settings, params, request_id=g.request_id,
+                              idempotency_key=request.headers.get("Idempotency-Key"))
+    return _idempotent_post(work)
+
+
+@bp.get("/refunds/<refund_id>")
+def retrieve_refund(refund_id: str) -> Response:
+    return _json(refunds.get(get_db(), refund_id))
+
+
 # --- Events ---------------------------------------------------------------
 
 @bp.get("/events/<event_id>")
@@ -225,4 +240,4 @@ def unrecognized_url(error: Exception) -> Response:
     """App-level 404/405 handler body for ``/v1/...`` paths, in Stripe's words."""
     return _json(StripeError(
         f"Unrecognized request URL ({request.method}: {request.path}). "
-        "This sandbox implements Checkout Sessions and Events only.").to_dict(), 404)
+        "This sandbox implements Checkout Sessions, Refunds and Events only.").to_dict(), 404)

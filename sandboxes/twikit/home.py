@@ -1,6 +1,6 @@
 """The sandbox's own pages: a home page listing versions, saves and orders, and a try-out page."""
 
-from flask import Blueprint, abort, jsonify, render_template, url_for
+from flask import Blueprint, abort, jsonify, render_template, request, url_for
 
 from . import configurations, orders, settings, versions
 from .urls import public_url
@@ -31,7 +31,8 @@ def try_product(version: int, product_key: str):
     if product is None:
         abort(404)
     return render_template("try.html", version=version, product=product,
-                           script_url=url_for("plugin.script", version=version))
+                           script_url=url_for("plugin.script", version=version),
+                           jquery=request.args.get("jquery") == "1")
 
 
 @bp.get("/healthz")

@@ -5,7 +5,8 @@ geometry the way a customer would expect (all sizes in mm):
 
     geo-lamp              height -> Z extent (220 / 360); density -> number of ribs, each a
                           twisted box (12 triangles); twist -> how far a rib turns bottom to top
-    name-keyring          thickness -> Z extent; text length -> X extent; size -> Y extent (18 / 26)
+    name-keyring          thickness -> Z extent; text length -> X extent; size -> Y extent (18 / 26);
+                          accents and hyphens print (font.py)
     diamond-letter-jewel  size -> Y extent, i.e. the pendant's height (15 / 20 / 25); letter -> glyph
     wave-vase             height -> Z extent (180 / 280); waves -> lobes (48 triangles per wave)
 
@@ -57,7 +58,9 @@ def name_keyring(parameters: dict) -> Mesh:
     thickness = float(parameters.get("thickness", 3))
     text = str(parameters.get("text") or "")
     margin = 0.15 * height
-    pitch = (height - 2 * margin) / font.ROWS
+    # Accents take rows above the letters (and a cedilla one below), so a name with them prints smaller.
+    above, below = font.extent(text)
+    pitch = (height - 2 * margin) / (font.ROWS + above + below)
     ring_outer, ring_inner = 0.3 * height, 0.15 * height
     text_left = 2 * ring_outer + margin / 2
     # Every character takes 5 cells and a 1-cell gap; the last one needs no gap.
@@ -68,7 +71,7 @@ def name_keyring(parameters: dict) -> Mesh:
     mesh.add_box(ring_outer, 0, 0, width, height, plate_top)
     for quad in ring_segments((ring_outer, height / 2), ring_inner, ring_outer, RING_SEGMENTS):
         mesh.add_prism(quad, 0, plate_top)
-    add_text(mesh, text, text_left, margin, pitch, 0, thickness)
+    add_text(mesh, text, text_left, margin + below * pitch, pitch, 0, thickness)
     return mesh
 
 
@@ -113,7 +116,7 @@ def placeholder(_parameters: dict) -> Mesh:
 
 
 def add_text(mesh: Mesh, text: str, left: float, bottom: float, pitch: float, z0: float, z1: float) -> None:
-    """Add ``text`` in the block font, one box per run of solid cells of ``pitch`` mm."""
+    """Add ``text`` in the block font, one box per run of solid cells of ``pitch`` mm; ``bottom`` is the baseline."""
     for index, character in enumerate(text):
         x = left + index * (font.COLUMNS + 1) * pitch
         for row, first, last in font.runs(character):

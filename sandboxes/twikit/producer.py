@@ -4,6 +4,10 @@
     Mark ready / shipped      -> order-completion {identifier, trackingUrl, trackingId,
                                  lineItems: [{identifier, configurationId, previewUrl, productKey, amount}]}
 
+A field the producer left empty (the production url or error, the tracking
+URL or number) is sent as ``null``: the spec types them ``string``, but a real
+Twikit may well serialise an unset string that way, and a shop must cope.
+
 Each action is kept in ``producer_actions`` with the delivery it started; the
 latest one of each kind is the order's production or shipping state.
 Actions may be repeated (a failed production can later succeed): the
@@ -55,8 +59,8 @@ def shipping_report(fields: Mapping) -> dict:
 
 def complete_production(order: dict, report: dict) -> dict:
     """Send production-completion for ``order``, record the action; return the delivery."""
-    body = {"identifier": order["identifier"], "url": report["url"], "success": report["success"],
-            "error": report["error"]}
+    body = {"identifier": order["identifier"], "url": report["url"] or None, "success": report["success"],
+            "error": report["error"] or None}
     delivery = outbound.send(outbound.PRODUCTION_COMPLETION, body, order["identifier"])
     _record(order["identifier"], outbound.PRODUCTION_COMPLETION, report, delivery)
     return delivery
@@ -64,8 +68,8 @@ def complete_production(order: dict, report: dict) -> dict:
 
 def complete_order(order: dict, report: dict) -> dict:
     """Send order-completion for ``order`` with every item, record the action; return the delivery."""
-    body = {"identifier": order["identifier"], "trackingUrl": report["trackingUrl"],
-            "trackingId": report["trackingId"], "lineItems": [line_item(item) for item in order["items"]]}
+    body = {"identifier": order["identifier"], "trackingUrl": report["trackingUrl"] or None,
+            "trackingId": report["trackingId"] or None, "lineItems": [line_item(item) for item in order["items"]]}
     delivery = outbound.send(outbound.ORDER_COMPLETION, body, order["identifier"])
     _record(order["identifier"], outbound.ORDER_COMPLETION, report, delivery)
     return delivery

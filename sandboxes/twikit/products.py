@@ -20,7 +20,16 @@ Shape of one definition::
 
 Adding a parameter or a product is a data change here plus (for a new product)
 a renderer file; a new published version then carries it to the shops.
+
+Option labels of the parameter that decides the variation are the names a
+shop's catalog gives the same variants (the demo catalog uses them too), so
+the designer and the cart never call one variant two names.
 """
+
+from . import font
+
+# Everything the production font can print: a name is made as typed, accents and all (Zoë, Anne-Marie).
+NAME_LETTERS = font.printable_letters()
 
 COLOURS = [
     {"value": "coral", "label": {"en": "Coral", "nl": "Koraal"}, "swatch": "#e8604c"},
@@ -66,7 +75,7 @@ DIAMOND_LETTER_JEWEL = {
             "options": [
                 {"value": "silver", "label": {"en": "Sterling silver", "nl": "Sterling zilver"},
                  "swatch": "#c9ccd1"},
-                {"value": "gold", "label": {"en": "18k gold", "nl": "18k goud"}, "swatch": "#e2b54a"},
+                {"value": "gold", "label": {"en": "Gold-plated", "nl": "Verguld"}, "swatch": "#e2b54a"},
             ],
         },
     ],
@@ -88,10 +97,10 @@ NAME_KEYRING = {
         {
             "key": "text", "type": "text", "default": "Twikit",
             "label": {"en": "Name", "nl": "Naam"},
-            "hint": {"en": "1 to 12 letters, digits or spaces",
-                     "nl": "1 tot 12 letters, cijfers of spaties"},
-            # At least one visible character: a keyring of only spaces prints nothing.
-            "pattern": "^(?=.*[A-Za-z0-9])[A-Za-z0-9 ]{1,12}$", "maxLength": 12,
+            "hint": {"en": "1 to 12 letters (accents too), digits, spaces or hyphens",
+                     "nl": "1 tot 12 letters (ook met accenten), cijfers, spaties of koppeltekens"},
+            # At least one visible character: a keyring of only spaces or hyphens prints nothing useful.
+            "pattern": f"^(?=.*[{NAME_LETTERS}0-9])[{NAME_LETTERS}0-9 -]{{1,12}}$", "maxLength": 12,
         },
         {
             "key": "colour", "type": "choice", "display": "swatches", "default": "ocean",

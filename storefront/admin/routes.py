@@ -1,87 +1,56 @@
-"""Back-office pages. Views read and render; changes go through the domain modules."""
+"""The back-office blueprint: one ``bp``, the rule that every page needs a login, and the modules that add pages.
+
+Access is decided here, once, for every route on the blueprint: a route
+added later (in any module below) is protected without doing anything.
+Only the login page and logging out are open.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import case, select
+from flask import Blueprint, flash, g, redirect, request, url_for
 
-from ..extensions import db
-from ..models import Order, StripeEvent, WebhookDelivery
-from ..orders.lookup import find_order
-from ..orders.states import LABELS, Status
-from ..orders.submission import RetryRefused, retry_submission
-from ..safe_urls import local_path
-from . import auth
-from .forms import ActionForm, LoginForm
+from ..orders.listing import attention_count
+from . import sessions, throttle
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-PAGE_SIZE = 100
+PUBLIC_ENDPOINTS = {"admin.login", "admin.logout"}
 
 
-@bp.route("/login", methods=["GET", "POST"])
-def login():
-    form = LoginForm()
-    if form.validate_on_submit():
-        if auth.check_credentials(form.email.data, form.password.data):
-            auth.log_in()
-            target = local_path(request.args.get("next", "")) or ""
-            return redirect(target if target.startswith("/admin/") else url_for(".orders"), 303)
-        flash("That email and password do not match.", "error")
-    return render_template("admin/login.html", form=form), 200 if not form.is_submitted() else 400
+@bp.record_once
+def _set_up(state) -> None:
+    throttle.init_app(state.app)
 
 
-@bp.post("/logout")
-def logout():
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    auth.log_out()
-    return redirect(url_for(".login"), 303)
-
-
-@bp.get("/")
-@auth.admin_required
-def orders():
-    status = request.args.get("status", "")
-    query = select(Order)
-    if status in {s.value for s in Status}:
-        query = query.where(Order.status == status)
-    # What needs a person comes first, then the newest.
-    attention_first = case((Order.status == Status.NEEDS_ATTENTION.value, 0), else_=1)
-    rows = db.session.scalars(query.order_by(attention_first, Order.id.desc()).limit(PAGE_SIZE)).all()
-    return render_template("admin/orders.html", orders=rows, labels=LABELS, statuses=list(Status), status=status)
-
-
-@bp.get("/orders/<identifier>")
-@auth.admin_required
-def order(identifier: str):
-    order = find_order(identifier) or abort(404)
-    deliveries = db.session.scalars(
-        select(WebhookDelivery).where(WebhookDelivery.order_identifier == identifier)
-        .order_by(WebhookDelivery.id.desc())).all()
-    return render_template("admin/order.html", order=order, labels=LABELS, deliveries=deliveries,
-                           action_form=ActionForm(), Status=Status)
-
-
-@bp.post("/orders/<identifier>/retry-submission")
-@auth.admin_required
-def retry(identifier: str):
-    order = find_order(identifier) or abort(404)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+@bp.before_request
+def require_login():
+    """Send anyone without a live back-office session to the login page."""
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
     try:
-        retry_submission(order, source="admin")
-        flash("Submission to Twikit scheduled; the worker picks it up within seconds.", "success")
-    except RetryRefused as error:
-        flash(str(error), "error")
-    return redirect(url_for(".order", identifier=identifier), 303)
+        g.admin_session = sessions.current()
+    except sessions.SessionEnded as ended:
+        flash(str(ended), "error")
+        g.admin_session = None
+    if g.admin_session is None:
+        target = request.full_path.rstrip("?") if request.method == "GET" else ""
+        return redirect(url_for("admin.login", next=target or None), 303 if request.method != "GET" else 302)
+    return None
 
 
-@bp.get("/webhooks")
-@auth.admin_required
-def webhooks():
-    deliveries = db.session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id.desc())
-                                    .limit(PAGE_SIZE)).all()
-    stripe_events = db.session.scalars(select(StripeEvent).order_by(StripeEvent.received_at.desc())
-                                       .limit(PAGE_SIZE)).all()
-    return render_template("admin/webhooks.html", deliveries=deliveries, stripe_events=stripe_events)
+@bp.after_request
+def never_cache(response):
+    # Back-office pages hold customers' addresses: no browser or proxy may keep a copy.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.context_processor
+def back_office_globals() -> dict:
+    """What every back-office page's header shows: the count of orders that need a person."""
+    logged_in = getattr(g, "admin_session", None) is not None
+    return {"attention_count": attention_count() if logged_in else 0, "logged_in": logged_in}
+
+
+# The modules whose routes this blueprint carries (imported last: each one imports ``bp`` from here).
+from . import auth, catalog, order_actions, orders, scripts, settings, shipments, webhooks  # noqa: E402, F401

@@ -1,5 +1,6 @@
 """Cart forms. Flask-WTF adds the CSRF token to each."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
@@ -19,12 +20,14 @@ class AddToCartForm(FlaskForm):
     # Required for a customised product, absent for a plain one: the cart service decides by the product.
     configuration_id = HiddenField()
     preview_url = HiddenField()
-    quantity = IntegerField("Quantity", default=1,
+    # Optional display text ("Letter M · Gold-plated"), read by the embed from the plugin's labelled controls.
+    design_summary = HiddenField()
+    quantity = IntegerField(_l("Quantity"), default=1,
                             validators=[InputRequired(), NumberRange(min=1, max=MAX_QUANTITY)])
 
 
 class QuantityForm(FlaskForm):
-    quantity = IntegerField("Quantity", validators=[InputRequired(), NumberRange(min=1, max=MAX_QUANTITY)])
+    quantity = IntegerField(_l("Quantity"), validators=[InputRequired(), NumberRange(min=1, max=MAX_QUANTITY)])
 
 
 class RemoveLineForm(FlaskForm):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
-from ..i18n import gettext as _
+from ..orders.links import status_url
 from . import service
 from .forms import AddToCartForm, QuantityForm, RemoveLineForm
 
@@ -14,7 +15,9 @@ bp = Blueprint("cart", __name__, url_prefix="/cart")
 @bp.get("")
 def show():
     cart = service.current_cart()
-    return render_template("cart/cart.html", cart=cart, lines=cart.lines if cart else [])
+    reserved_for = service.reserving_order(cart)
+    return render_template("cart/cart.html", cart=cart, lines=cart.lines if cart else [], reserved_for=reserved_for,
+                           reserved_link=status_url(reserved_for) if reserved_for else None)
 
 
 @bp.post("/lines")
@@ -25,7 +28,7 @@ def add():
     cart = service.current_cart(create=True)
     try:
         service.add_line(cart, form.product.data, form.sku.data, form.configuration_id.data,
-                         form.preview_url.data, form.quantity.data)
+                         form.preview_url.data, form.quantity.data, design_summary=form.design_summary.data)
     except service.CartError as error:
         abort(400, description=str(error))
     flash(_("Added to your cart."), "success")
@@ -57,4 +60,4 @@ def _first_error(form) -> str:
     for field, errors in form.errors.items():
         label = getattr(form, field).label.text if hasattr(form, field) else field
         return f"{label}: {errors[0]}"
-    return "The form is not valid."
+    return _("The form is not valid.")

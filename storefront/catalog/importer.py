@@ -6,8 +6,18 @@ The file format (see storefront/catalog/demo-catalog.json)::
                    "description": "...", "image": "/static/...", "published": true,
                    "customizable": true,
                    "preview_background_color": "#f4f1ec",
+                   "translations": {"nl": {"name": "...", "description": "..."}},
                    "variants": [{"sku": "DLJ-SILVER", "name": "Silver",
-                                 "price": "49.00", "currency": "EUR"}]}]}
+                                 "price": "49.00", "currency": "EUR",
+                                 "translations": {"nl": {"name": "Zilver"}}},
+                                {"sku": "DLJ-GOLD", "name": "Gold-plated", "price": "89.00",
+                                 "currency": "EUR", "default": true}]}]}
+
+``translations`` is optional: a text without one is shown as written.
+
+A product page starts from the variant marked ``"default": true``, else the
+first one: the variation the Twikit plugin starts in, as the merchant set it
+up in Twikit (the plugin reports a variation only when it changes).
 
 ``customizable`` (default true) says whether the product is designed in
 Twikit's plugin; a plain product (a stand, a gift box) is sold as it is and
@@ -31,9 +41,11 @@ from typing import Any
 from sqlalchemy import select
 
 from ..extensions import db
+from ..i18n import DEFAULT_LOCALE, LOCALES
 from ..models import Product, Variant
 from ..money import parse_amount
 from ..payments.stripe_amounts import check_chargeable
+from . import cache
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -50,6 +62,8 @@ class VariantData:
     name: str
     price_cents: int
     currency: str
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    is_default: bool = False
 
 
 @dataclass
@@ -63,6 +77,7 @@ class ProductData:
     preview_background_color: str
     customizable: bool = True
     variants: list[VariantData] = field(default_factory=list)
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -143,10 +158,15 @@ def _parse_product(raw: Any, index: int, currency: str) -> ProductData:
     variants = raw.get("variants")
     if not isinstance(variants, list) or not variants:
         raise CatalogError(f"{where}: variants: must be a non-empty list")
+    parsed = [_parse_variant(v, f"{where}: variants[{i}]", currency) for i, v in enumerate(variants)]
+    if sum(variant.is_default for variant in parsed) > 1:
+        raise CatalogError(f"{where}: variants: only one variant may be the default")
     return ProductData(
         key=key, slug=slug, name=text("name"), description=text("description", required=False, limit=5000),
         image_url=image, published=published, preview_background_color=background.lower(), customizable=customizable,
-        variants=[_parse_variant(v, f"{where}: variants[{i}]", currency) for i, v in enumerate(variants)],
+        variants=parsed,
+        translations=_parse_translations(raw.get("translations"), f"{where}: translations",
+                                         {"name": 200, "description": 5000}),
     )
 
 
@@ -154,6 +174,9 @@ def _parse_variant(raw: Any, where: str, currency: str) -> VariantData:
     if not isinstance(raw, dict):
         raise CatalogError(f"{where}: must be an object")
     sku, name, price, variant_currency = (raw.get(k) for k in ("sku", "name", "price", "currency"))
+    is_default = raw.get("default", False)
+    if not isinstance(is_default, bool):
+        raise CatalogError(f"{where}.default: must be true or false")
     if not isinstance(sku, str) or not SKU_PATTERN.match(sku):
         raise CatalogError(f"{where}.sku: must be letters, digits, '.', '_' or '-' (at most 64)")
     if not isinstance(name, str) or not name.strip():
@@ -167,7 +190,33 @@ def _parse_variant(raw: Any, where: str, currency: str) -> VariantData:
         check_chargeable(price_cents, currency)
     except ValueError as error:
         raise CatalogError(f"{where}.price: {error}") from None
-    return VariantData(sku=sku, name=name.strip(), price_cents=price_cents, currency=currency)
+    return VariantData(sku=sku, name=name.strip(), price_cents=price_cents, currency=currency, is_default=is_default,
+                       translations=_parse_translations(raw.get("translations"), f"{where}.translations",
+                                                        {"name": 200}))
+
+
+def _parse_translations(raw: Any, where: str, limits: dict[str, int]) -> dict[str, dict[str, str]]:
+    """``{"nl": {"name": "..."}}``: only the shop's other languages, only these fields, non-empty strings."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise CatalogError(f'{where}: must be an object such as {{"nl": {{"name": "..."}}}}')
+    languages = sorted(set(LOCALES) - {DEFAULT_LOCALE})
+    translations = {}
+    for locale, texts in raw.items():
+        if locale not in languages:
+            raise CatalogError(f"{where}: {locale!r} is not one of the shop's other languages ({', '.join(languages)})")
+        if not isinstance(texts, dict):
+            raise CatalogError(f"{where}.{locale}: must be an object")
+        for name, text in texts.items():
+            if name not in limits:
+                raise CatalogError(f"{where}.{locale}: {name!r} cannot be translated (only {', '.join(limits)})")
+            if not isinstance(text, str) or not text.strip():
+                raise CatalogError(f"{where}.{locale}.{name}: must be a non-empty string")
+            if len(text) > limits[name]:
+                raise CatalogError(f"{where}.{locale}.{name}: longer than {limits[name]} characters")
+        translations[locale] = {name: text.strip() for name, text in texts.items()}
+    return translations
 
 
 def import_catalog(products: list[ProductData]) -> ImportResult:
@@ -187,11 +236,13 @@ def import_catalog(products: list[ProductData]) -> ImportResult:
             product.image_url, product.published = data.image_url, data.published
             product.preview_background_color = data.preview_background_color
             product.customizable = data.customizable
+            product.translations = data.translations or None
             _sync_variants(product, data.variants)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
+    cache.invalidate()
     return result
 
 
@@ -219,6 +270,7 @@ def _sync_variants(product: Product, variants: list[VariantData]) -> None:
     for position, data in enumerate(variants):
         variant = existing.get(data.sku) or Variant(sku=data.sku)
         variant.name, variant.price_cents, variant.currency = data.name, data.price_cents, data.currency
-        variant.position = position
+        variant.position, variant.is_default = position, data.is_default
+        variant.translations = data.translations or None
         if variant not in product.variants:
             product.variants.append(variant)

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 
 import pycountry
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, Form, FormField, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
+from ..i18n import country_name, current_locale
 
-@lru_cache(maxsize=1)
+
 def country_choices() -> list[tuple[str, str]]:
-    """ISO 3166-1 alpha-2 codes with their English names, sorted by name."""
-    countries = sorted(pycountry.countries, key=lambda c: getattr(c, "common_name", c.name))
-    return [("", "Choose a country…")] + [(c.alpha_2, getattr(c, "common_name", c.name)) for c in countries]
+    """ISO 3166-1 alpha-2 codes named in the customer's language (Babel's CLDR data), sorted by that name."""
+    return [("", _("Choose a country…")), *_countries(current_locale())]
+
+
+@lru_cache(maxsize=8)
+def _countries(locale: str) -> tuple[tuple[str, str], ...]:
+    named = [(country.alpha_2, country_name(country.alpha_2, locale)) for country in pycountry.countries]
+    # Sorted as people look for a name: accents and case aside ("Åland" with the A's, "België" with the B's).
+    return tuple(sorted(named, key=lambda choice: _sort_key(choice[1])))
+
+
+def _sort_key(name: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
 
 
 def _strip(value):
@@ -26,7 +40,7 @@ def _strip(value):
 def _required(max_length: int) -> list:
     # DataRequired checks the stripped value; Twikit refuses a required field that is blank after
     # stripping (code 8), and only after the customer has paid, so the form refuses it first.
-    return [DataRequired(message="This field is required."), Length(max=max_length)]
+    return [DataRequired(message=_l("This field is required.")), Length(max=max_length)]
 
 
 def _optional(max_length: int) -> list:
@@ -45,24 +59,25 @@ class AddressForm(Form):
         def bind_field(self, form, unbound_field, options):
             return unbound_field.bind(form=form, filters=[_strip], **options)
 
-    first_name = StringField("First name", _required(100), render_kw={"autocomplete": "given-name"})
-    last_name = StringField("Last name", _required(100), render_kw={"autocomplete": "family-name"})
-    email = EmailField("Email", [DataRequired(message="This field is required."), Length(max=254),
-                                 Email(message="Enter an email address like name@example.com.")],
+    first_name = StringField(_l("First name"), _required(100), render_kw={"autocomplete": "given-name"})
+    last_name = StringField(_l("Last name"), _required(100), render_kw={"autocomplete": "family-name"})
+    email = EmailField(_l("Email"), [DataRequired(message=_l("This field is required.")), Length(max=254),
+                                     Email(message=_l("Enter an email address like name@example.com."))],
                        render_kw={"autocomplete": "email"})
-    address_line1 = StringField("Address line 1", _required(200), render_kw={"autocomplete": "address-line1"})
-    address_line2 = StringField("Address line 2", _optional(200), render_kw={"autocomplete": "address-line2"})
-    zip = StringField("Postal code", _required(20) + [Regexp(r"^[A-Za-z0-9][A-Za-z0-9 -]*$",
-                                                             message="Use letters, digits, spaces and dashes.")],
+    address_line1 = StringField(_l("Address line 1"), _required(200), render_kw={"autocomplete": "address-line1"})
+    address_line2 = StringField(_l("Address line 2"), _optional(200), render_kw={"autocomplete": "address-line2"})
+    zip = StringField(_l("Postal code"),
+                      _required(20) + [Regexp(r"^[A-Za-z0-9][A-Za-z0-9 -]*$",
+                                              message=_l("Use letters, digits, spaces and dashes."))],
                       render_kw={"autocomplete": "postal-code"})
-    city = StringField("City", _required(100), render_kw={"autocomplete": "address-level2"})
-    country_iso = SelectField("Country", [DataRequired(message="Choose a country.")],
+    city = StringField(_l("City"), _required(100), render_kw={"autocomplete": "address-level2"})
+    country_iso = SelectField(_l("Country"), [DataRequired(message=_l("Choose a country."))],
                               choices=country_choices, render_kw={"autocomplete": "country"})
-    company_name = StringField("Company name", _optional(200), render_kw={"autocomplete": "organization"})
-    company_vat = StringField("VAT number", _optional(30) + [Regexp(r"^[A-Za-z0-9 .-]*$",
-                                                                   message="Use letters and digits only.")])
-    phone = TelField("Phone", _optional(30) + [Regexp(r"^\+?[0-9 ()./-]{6,}$",
-                                                      message="Enter a phone number like +32 470 12 34 56.")],
+    company_name = StringField(_l("Company name"), _optional(200), render_kw={"autocomplete": "organization"})
+    company_vat = StringField(_l("VAT number"), _optional(30) + [Regexp(r"^[A-Za-z0-9 .-]*$",
+                                                                       message=_l("Use letters and digits only."))])
+    phone = TelField(_l("Phone"), _optional(30) + [Regexp(r"^\+?[0-9 ()./-]{6,}$",
+                                                          message=_l("Enter a phone number like +32 470 12 34 56."))],
                      render_kw={"autocomplete": "tel"})
 
     def to_address(self) -> dict[str, str]:
@@ -71,9 +86,9 @@ class AddressForm(Form):
 
 
 class CheckoutForm(FlaskForm):
-    billing = FormField(AddressForm, label="Billing address")
-    different_delivery = BooleanField("Deliver to a different address")
-    delivery = FormField(AddressForm, label="Delivery address")
+    billing = FormField(AddressForm, label=_l("Billing address"))
+    different_delivery = BooleanField(_l("Deliver to a different address"))
+    delivery = FormField(AddressForm, label=_l("Delivery address"))
 
     def billing_address(self) -> dict[str, str]:
         return self.billing.form.to_address()
@@ -96,6 +111,6 @@ class CheckoutForm(FlaskForm):
         country = (self.delivery if self.different_delivery.data else self.billing).form.country_iso
         rates = current_app.config.get("SHIPPING_RATES")
         if rates is not None and rates.zone_for(country.data) is None:
-            country.errors = [*country.errors, "We do not deliver to this country."]
+            country.errors = [*country.errors, _("We do not deliver to this country.")]
             return False
         return True

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
-from ..cart.service import current_cart
+from ..cart.service import current_cart, reserving_order
 from ..i18n import current_locale
-from ..i18n import gettext as _
 from ..orders.links import status_url
 from . import service
 from .forms import CheckoutForm
@@ -21,6 +21,9 @@ def start():
     if cart is None or not cart.lines:
         flash(_("Your cart is empty."), "error")
         return redirect(url_for("cart.show"))
+    if reserving_order(cart) is not None:
+        # Its payment is processing: the cart page says so; a second payment must not start.
+        return redirect(url_for("cart.show"), 303)
     form = CheckoutForm()
     if form.validate_on_submit():
         try:
@@ -37,10 +40,10 @@ def success():
     """Stripe sends the customer here; we ask Stripe ourselves whether the session is paid."""
     session_id = request.args.get("session_id", "")
     if not session_id.startswith("cs_") or len(session_id) > 255:
-        abort(400, description="This link is missing its Checkout Session.")
+        abort(400, description=_("This link is missing its Checkout Session."))
     order = service.return_from_stripe(session_id)
     if order is None:
-        abort(404, description="We could not find that payment.")
+        abort(404, description=_("We could not find that payment."))
     return redirect(status_url(order), 303)
 
 

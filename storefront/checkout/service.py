@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -68,7 +69,7 @@ def checkout(cart: Cart, billing: Mapping[str, Any], delivery: Mapping[str, Any]
         url = _resume(pending) if _same_order(pending, cart, billing, delivery, locale) else _replace(pending)
         if url is not None:
             return url
-    raise CheckoutError("Your cart is being checked out in another window. Please try again.")
+    raise CheckoutError(_("Your cart is being checked out in another window. Please try again."))
 
 
 def _pending_order(cart: Cart) -> Order | None:
@@ -124,8 +125,8 @@ def _retrieve(order: Order):
         return stripe_checkout.retrieve_checkout_session(order.stripe_session_id)
     except stripe_checkout.StripeError as error:
         log.warning("order %s: Checkout Session not retrieved: %s", order.identifier, error)
-        raise CheckoutError("We could not reach the payment provider. Nothing was charged; please try "
-                            "again.") from error
+        raise CheckoutError(_("We could not reach the payment provider. Nothing was charged; please try "
+                              "again.")) from error
 
 
 def _close(order: Order, new: states.Status, message: str) -> None:
@@ -154,7 +155,7 @@ def place_order(cart: Cart, billing: Mapping[str, Any], delivery: Mapping[str, A
         states.note(order, source="checkout", message="Order placed", details={"lines": len(order.lines)})
         db.session.commit()
         return order
-    raise CheckoutError("We could not place your order. Please try again.")
+    raise CheckoutError(_("We could not place your order. Please try again."))
 
 
 def _build_order(cart: Cart, billing: dict, delivery: dict, locale: str) -> Order:
@@ -162,11 +163,14 @@ def _build_order(cart: Cart, billing: dict, delivery: dict, locale: str) -> Orde
     lines = []
     for number, cart_line in enumerate(cart.lines, start=1):
         variant = cart_line.variant
-        # The price is the variant's price now, never a number the browser sent.
+        # The price is the variant's price now, never a number the browser sent; the names are
+        # kept in the order's language, as the customer read them (the e-mails use them too).
         lines.append(OrderLine(
             identifier=f"{identifier}-{number}", product_key=cart_line.product.key,
-            product_name=cart_line.product.name, sku=variant.sku, variant_name=variant.name,
+            product_name=cart_line.product.translated("name", locale), sku=variant.sku,
+            variant_name=variant.translated("name", locale),
             configuration_id=cart_line.configuration_id, preview_url=cart_line.preview_url,
+            design_summary=cart_line.design_summary,
             quantity=cart_line.quantity, unit_price_cents=variant.price_cents,
         ))
     subtotal = sum(line.total_cents for line in lines)
@@ -189,13 +193,16 @@ def shipping_offers(order: Order) -> list[tuple[Rate, int]]:
         return []
     zone = rates.zone_for(order.delivery_address.get("country_iso", ""))
     if zone is None:  # the form refuses such a country; an order from before a rates change might have one
-        raise CheckoutError("We do not deliver to this country.")
+        raise CheckoutError(_("We do not deliver to this country."))
     return [(rate, rate.amount_for(order.subtotal_cents)) for rate in zone.rates]
 
 
 def start_payment(order: Order) -> str:
     """Open the Stripe Checkout Session for an order; return the URL to send the customer to."""
-    success_url = url_for("checkout.success", _external=True) + "?session_id={CHECKOUT_SESSION_ID}"
+    # Stripe fills in {CHECKOUT_SESSION_ID} (url_for would escape its braces); the URL may
+    # already carry ?lang=, which keeps the customer's language on the way back.
+    success_url = url_for("checkout.success", _external=True)
+    success_url += ("&" if "?" in success_url else "?") + "session_id={CHECKOUT_SESSION_ID}"
     cancel_url = url_for("checkout.cancel", order=order.identifier, token=token_for(order), _external=True)
     try:
         session = stripe_checkout.create_checkout_session(order, success_url, cancel_url, shipping_offers(order))
@@ -204,13 +211,13 @@ def start_payment(order: Order) -> str:
         db.session.refresh(order)
         if order.stripe_session_id is None:  # else a concurrent checkout opened it: that one stays payable
             _close(order, states.Status.CANCELLED, "Stripe Checkout Session could not be created")
-        raise CheckoutError("We could not start the payment. Nothing was charged; please try again.") from error
+        raise CheckoutError(_("We could not start the payment. Nothing was charged; please try again.")) from error
     db.session.refresh(order)
     if order.status != states.Status.AWAITING_PAYMENT:
         # A checkout of the changed cart retired this order while its session was being opened:
         # close the session too, so that only the new order can be paid.
         _expire_quietly(order, session.id)
-        raise CheckoutError("Your cart changed while the payment page was being opened. Please check out again.")
+        raise CheckoutError(_("Your cart changed while the payment page was being opened. Please check out again."))
     if order.stripe_session_id != session.id:
         order.stripe_session_id = session.id
         states.note(order, source="checkout", message="Stripe Checkout Session created",

@@ -1,5 +1,6 @@
 """The shop's tables. Import models from here."""
 
+from .admin import AdminSession
 from .base import utcnow
 from .cart import Cart, CartLine
 from .catalog import Product, Variant
@@ -10,5 +11,5 @@ from .twikit import ScriptVersion, WebhookDelivery
 
 __all__ = [
     "utcnow", "Product", "Variant", "Cart", "CartLine", "Order", "OrderLine", "OrderEvent", "Shipment",
-    "JobState", "OutboxJob", "StripeEvent", "ScriptVersion", "WebhookDelivery",
+    "JobState", "OutboxJob", "StripeEvent", "ScriptVersion", "WebhookDelivery", "AdminSession",
 ]

@@ -30,3 +30,13 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value
+
+
+class Translatable:
+    """A catalog row whose texts may carry translations: ``{"nl": {"name": "...", "description": "..."}}``."""
+
+    translations: dict[str, dict[str, str]] | None
+
+    def translated(self, field: str, locale: str) -> str:
+        """The field's text in that locale, or the catalog's own text when it has none."""
+        return ((self.translations or {}).get(locale) or {}).get(field) or getattr(self, field)

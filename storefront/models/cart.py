@@ -51,6 +51,8 @@ class CartLine(db.Model):
     # Both None for a plain product.
     configuration_id: Mapped[int | None] = mapped_column(BigInteger)
     preview_url: Mapped[str | None] = mapped_column(String(2048))
+    # What the customer chose, in words ("Letter M · Gold-plated"), for display only; never trusted.
+    design_summary: Mapped[str | None] = mapped_column(String(200))
     quantity: Mapped[int]
     unit_price_cents: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, true
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, utcnow
+from .base import Translatable, UTCDateTime, utcnow
 
 
-class Product(db.Model):
+class Product(Translatable, db.Model):
     """A product the shop sells, linked to Twikit by its product key."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -27,6 +27,8 @@ class Product(db.Model):
     # False for a plain product (a stand, a gift box): sold as it is, never designed in
     # Twikit's plugin and never sent to Twikit ("Only items with a twikit configuration ID").
     customizable: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The name and description in other languages, from the catalog file: {"nl": {"name": ..., "description": ...}}.
+    translations: Mapped[dict[str, dict[str, str]] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -39,6 +41,15 @@ class Product(db.Model):
         return next((v for v in self.variants if v.sku == sku), None)
 
     @property
+    def default_variant(self) -> Variant | None:
+        """The variant the Twikit plugin starts in: the one marked default, else the first; None without variants.
+
+        The plugin announces a variation only when it changes (spec: variationChanged), so the
+        product page starts from this one; it must be the variation the product's defaults imply.
+        """
+        return next((v for v in self.variants if v.is_default), self.variants[0] if self.variants else None)
+
+    @property
     def lowest_price_cents(self) -> int | None:
         return min((v.price_cents for v in self.variants), default=None)
 
@@ -46,7 +57,7 @@ class Product(db.Model):
         return f"<Product {self.key}>"
 
 
-class Variant(db.Model):
+class Variant(Translatable, db.Model):
     """A priced variation of a product, matched to Twikit's variation by SKU."""
 
     __table_args__ = (CheckConstraint("price_cents >= 0", name="price_not_negative"),)
@@ -58,6 +69,10 @@ class Variant(db.Model):
     price_cents: Mapped[int]  # in the currency's minor unit (ISO 4217): cents for EUR, yen for JPY
     currency: Mapped[str] = mapped_column(String(3))
     position: Mapped[int] = mapped_column(default=0)
+    # The name in other languages, from the catalog file: {"nl": {"name": ...}}.
+    translations: Mapped[dict[str, dict[str, str]] | None] = mapped_column(JSON)
+    # The catalog file's ``"default": true``: at most one per product (the importer checks).
+    is_default: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     product: Mapped[Product] = relationship(back_populates="variants")
 

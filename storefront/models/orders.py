@@ -54,7 +54,10 @@ class Order(db.Model):
     cart_id: Mapped[int | None] = mapped_column(ForeignKey("cart.id", ondelete="SET NULL"), index=True)
     stripe_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     stripe_payment_intent_id: Mapped[str | None] = mapped_column(String(255))
-    # A fact, not a status: payment was confirmed at this time (cleared only by a refund).
+    # A fact: the customer finished Stripe Checkout with a method that settles later (the payment is
+    # processing), so the cart is reserved for this order until it is paid or fails.
+    payment_pending_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A fact, not a status: payment was confirmed at this time. Kept after a refund, which is a fact of its own.
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A fact, not a status: Twikit accepted the order (result code 1, 2, or 9 after our own attempt).
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -74,6 +77,11 @@ class Order(db.Model):
     twikit_delivery: Mapped[str | None] = mapped_column(String(20))
     # A fact: Twikit reported order completion (the parcel left the producer, to whomever it goes).
     twikit_completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Facts about money going back (storefront.orders.cancellation, storefront.payments.refunds):
+    # the Stripe refund we asked for, and what Stripe reports refunded on the charge (charge.refunded).
+    stripe_refund_id: Mapped[str | None] = mapped_column(String(255))
+    refunded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refunded_cents: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -107,6 +115,8 @@ class OrderLine(db.Model):
     # Null for a product without Twikit customisation: such a line never reaches Twikit.
     configuration_id: Mapped[int | None] = mapped_column(BigInteger)
     preview_url: Mapped[str | None] = mapped_column(String(2048))
+    # The cart line's display-only summary of the design ("Letter M · Gold-plated"); Twikit never sees it.
+    design_summary: Mapped[str | None] = mapped_column(String(200))
     quantity: Mapped[int]
     unit_price_cents: Mapped[int]
     # The parcel this line left in; None until it ships (storefront.orders.shipments).

@@ -4,6 +4,8 @@
 customer's signed status link), ``submission`` (what Twikit's answers mean),
 ``verification`` (Twikit's payment check), ``reports`` (production and shipping
 reports), ``shipments`` (who ships what, and every parcel), ``progress`` (the
-steps the status page shows), ``emails`` (the customer's e-mails), ``addresses``
-(who Twikit bills and delivers to), and ``routes`` (the customer's status page).
+status page's words, steps and parcels), ``emails`` (the customer's e-mails),
+``addresses`` (who Twikit bills and delivers to), the back-office's ``listing``,
+``detail``, ``resolution``, ``cancellation``, ``corrections`` and
+``production_files``, and ``routes`` (the customer's status page).
 """

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from ..i18n import URL_PARAMETER
 from ..models import Order
 
 _SALT = "order-status"
@@ -26,6 +27,7 @@ def token_matches(identifier: str, token: str) -> bool:
         return False
 
 
-def status_url(order: Order, *, external: bool = False) -> str:
-    """The order status page, reachable by the customer at any later time."""
-    return url_for("orders.status", identifier=order.identifier, token=token_for(order), _external=external)
+def status_url(order: Order, *, external: bool = False, locale: str | None = None) -> str:
+    """The order status page, reachable by the customer at any later time; ``locale`` pins its language."""
+    return url_for("orders.status", identifier=order.identifier, token=token_for(order), _external=external,
+                   **({URL_PARAMETER: locale} if locale else {}))

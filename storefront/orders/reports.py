@@ -20,7 +20,11 @@ the back-office, and the customer hears nothing until the merchant ships it on.
 A report that no longer changes anything (a repeat, or production news about
 an order that already shipped) is answered as accepted and records at most a
 fact. A report about an order Twikit cannot have (one we never submitted)
-raises ``ReportRefused``, so Twikit hears an error and raises its alarm.
+raises ``ReportRefused``, so Twikit hears an error (and retries once; the
+alarm is for website publication only) and our webhook log keeps the report.
+
+The tracking link is kept only when it is https: it is shown to the customer
+as a link, and a parcel's tracking page has no reason to be plain http.
 
 Shipping writes the outbox job that e-mails the customer (orders.emails) in
 the same transaction, so the e-mail exists exactly when the shipment does.
@@ -33,7 +37,7 @@ from typing import Any
 
 from ..extensions import db
 from ..models import Order, utcnow
-from ..safe_urls import http_link
+from ..safe_urls import http_link, https_link
 from ..twikit.payload import twikit_lines
 from . import shipments
 from .addresses import MERCHANT
@@ -110,7 +114,7 @@ def record_shipment(order: Order, *, tracking_url: str, tracking_id: str, line_i
 
 def _apply_shipment(order: Order, reported_url: str, tracking_id: str, line_items: list[dict[str, Any]]) -> str:
     _require_submitted(order)
-    tracking_url = http_link(reported_url)
+    tracking_url = https_link(reported_url)
     if order.twikit_completed_at is not None:
         if (tracking_url, tracking_id or None) != (order.tracking_url, order.tracking_id):
             return "already reported with other tracking data; nothing changed"

@@ -29,7 +29,7 @@ from .. import outbox
 from ..extensions import db
 from ..models import Order, OrderLine, Shipment, utcnow
 from ..outbox import JobKind
-from ..safe_urls import http_link
+from ..safe_urls import https_link
 from .addresses import MERCHANT
 from .states import Status, TransitionLost, note, transition
 
@@ -83,9 +83,8 @@ def ship_by_merchant(order: Order, line_ids: list[int], *, tracking_id: str, tra
     tracking_url = (tracking_url or "").strip()
     if len(tracking_id) > 200:
         raise ShipmentRefused("The tracking number is longer than 200 characters.")
-    # Only https: the customer gets this link by e-mail and on the status page.
-    if tracking_url and (not tracking_url.startswith("https://") or http_link(tracking_url) is None
-                         or len(tracking_url) > 2048):
+    # Only https, as for Twikit's tracking: the customer gets this link by e-mail and on the status page.
+    if tracking_url and (https_link(tracking_url) is None or len(tracking_url) > 2048):
         raise ShipmentRefused("The tracking link must be an https:// address.")
     try:
         shipment = record_shipment(order, [allowed[i] for i in line_ids], shipped_by=MERCHANT_SHIPS,

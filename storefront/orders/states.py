@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import update
 
 from ..extensions import db
+from ..i18n import N_
 from ..models import Order, OrderEvent, utcnow
 
 log = logging.getLogger(__name__)
@@ -37,19 +38,20 @@ class Status(StrEnum):
     AT_MERCHANT = "at_merchant"        # TWIKIT_DELIVER_TO=merchant: Twikit's part reached the merchant
 
 
-# What a customer reads on the order status page.
+# What a customer reads on the order status page, in English; N_ marks each for the
+# translation catalogs, and the page shows _(label) in the customer's language.
 LABELS = {
-    Status.AWAITING_PAYMENT: "Awaiting payment",
-    Status.PAID: "Paid",
-    Status.PAYMENT_FAILED: "Payment failed",
-    Status.EXPIRED: "Checkout expired",
-    Status.CANCELLED: "Cancelled",
-    Status.SUBMITTED: "Submitted for production",
-    Status.PRODUCTION_COMPLETE: "Produced",
-    Status.SHIPPED: "Shipped",
-    Status.NEEDS_ATTENTION: "Being reviewed by our team",
-    Status.PARTIALLY_SHIPPED: "Partly shipped",
-    Status.AT_MERCHANT: "Being prepared for shipping",
+    Status.AWAITING_PAYMENT: N_("Awaiting payment"),
+    Status.PAID: N_("Paid"),
+    Status.PAYMENT_FAILED: N_("Payment failed"),
+    Status.EXPIRED: N_("Checkout expired"),
+    Status.CANCELLED: N_("Cancelled"),
+    Status.SUBMITTED: N_("Submitted for production"),
+    Status.PRODUCTION_COMPLETE: N_("Produced"),
+    Status.SHIPPED: N_("Shipped"),
+    Status.NEEDS_ATTENTION: N_("Being reviewed by our team"),
+    Status.PARTIALLY_SHIPPED: N_("Partly shipped"),
+    Status.AT_MERCHANT: N_("Being prepared for shipping"),
 }
 
 # Legal changes: from -> the statuses it may move to. Anything else is refused.
@@ -61,9 +63,11 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.PRODUCTION_COMPLETE: frozenset({Status.SHIPPED, Status.NEEDS_ATTENTION}),
     Status.NEEDS_ATTENTION: frozenset({Status.PAID, Status.SUBMITTED, Status.PRODUCTION_COMPLETE, Status.SHIPPED,
                                        Status.CANCELLED}),
-    Status.PAYMENT_FAILED: frozenset(),
-    Status.EXPIRED: frozenset(),
-    Status.CANCELLED: frozenset(),
+    # Closed, but money can still arrive (a payment that lands after its session expired or the order was
+    # cancelled) or leave (a refund made in Stripe's dashboard): a person must look, and may refund.
+    Status.PAYMENT_FAILED: frozenset({Status.NEEDS_ATTENTION}),
+    Status.EXPIRED: frozenset({Status.NEEDS_ATTENTION}),
+    Status.CANCELLED: frozenset({Status.NEEDS_ATTENTION}),
     Status.SHIPPED: frozenset(),
 }
 
@@ -85,9 +89,41 @@ _FULFILMENT: dict[Status, frozenset[Status]] = {
 for _status, _targets in _FULFILMENT.items():
     TRANSITIONS[_status] = TRANSITIONS.get(_status, frozenset()) | _targets
 
+# What the merchant reads in the back-office: what the status means for the work, not for the customer.
+MERCHANT_LABELS = {
+    Status.AWAITING_PAYMENT: "Awaiting payment",
+    Status.PAID: "Paid, queued for Twikit",
+    Status.PAYMENT_FAILED: "Payment failed",
+    Status.EXPIRED: "Checkout expired unpaid",
+    Status.CANCELLED: "Cancelled",
+    Status.SUBMITTED: "At Twikit, in production",
+    Status.PRODUCTION_COMPLETE: "Produced, awaiting shipment",
+    Status.SHIPPED: "Shipped",
+    Status.NEEDS_ATTENTION: "Needs attention",
+    Status.PARTIALLY_SHIPPED: "Partly shipped",
+    Status.AT_MERCHANT: "With you, to ship on",
+}
+
+
+def merchant_label(status: str, order: Order | None = None) -> str:
+    """The back-office wording for a status (the customer's label for a status without one).
+
+    Given the order, a paid order of plain products only, which Twikit never gets, says it is the merchant's.
+    """
+    if order is not None and status == Status.PAID and order.twikit_delivery is None:
+        return "Paid, yours to ship"
+    try:
+        return MERCHANT_LABELS.get(Status(status)) or LABELS[Status(status)]
+    except (ValueError, KeyError):
+        return str(status)
+
 
 class IllegalTransition(ValueError):
     """The order cannot move from its status to the one asked for."""
+
+
+class ActionRefused(ValueError):
+    """A back-office action the order's state does not allow now; the message tells the merchant why."""
 
 
 class TransitionLost(RuntimeError):

@@ -21,7 +21,7 @@ from ..twikit.client import ApiResult, TwikitClient
 from ..twikit.payload import build_order_payload, serialise, twikit_lines
 from ..twikit.result_codes import ResultCode
 from .addresses import twikit_addresses
-from .states import IllegalTransition, Status, TransitionLost, note, transition
+from .states import ActionRefused, IllegalTransition, Status, TransitionLost, note, transition
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,9 @@ SOURCE = "worker"
 class Outcome(Enum):
     SUBMITTED = "submitted"
     SUBMITTED_UNHEALTHY = "submitted, unhealthy"
+    # Code 9 after an attempt of ours whose answer was lost: Twikit has the order, but how that
+    # first attempt ended (1, or 2 "unhealthy", which does not start) nobody told us.
+    SUBMITTED_UNCONFIRMED = "submitted (confirmed by a duplicate answer)"
     REJECTED = "rejected"              # Twikit said no; retrying the same payload cannot help
     CONFIGURATION_ERROR = "configuration error"
     RETRY = "retry"
@@ -52,8 +55,8 @@ def classify(result: ApiResult, *, earlier_attempt: bool) -> Outcome:
     if code is ResultCode.UNEXPECTED_ERROR:
         return Outcome.RETRY
     if code is ResultCode.IDENTIFIER_ALREADY_EXISTS and earlier_attempt:
-        # Our earlier attempt reached Twikit but its answer was lost: the order exists.
-        return Outcome.SUBMITTED
+        # Our earlier attempt reached Twikit but its answer was lost: the order exists, in a state we never heard.
+        return Outcome.SUBMITTED_UNCONFIRMED
     return Outcome.REJECTED                              # 3-8, 10, 9 on a first attempt, and unknown codes
 
 
@@ -64,7 +67,8 @@ def submit_order(job: OutboxJob) -> Outcome | None:
         return None
     billing, delivery = twikit_addresses(order, current_app.config)
     payload_string = serialise(build_order_payload(order, billing_address=billing, delivery_address=delivery))
-    result = TwikitClient.for_app(current_app._get_current_object()).create_order(payload_string)
+    client = TwikitClient.for_app(current_app._get_current_object())
+    result = client.create_order(payload_string)
 
     if not outbox.still_ours(job):
         db.session.rollback()  # our lease ran out and another worker took over; its attempt counts
@@ -72,6 +76,7 @@ def submit_order(job: OutboxJob) -> Outcome | None:
         return None
     outcome = classify(result, earlier_attempt=job.attempts > 1)
     details = _attempt_details(job, result, payload_string, outcome)
+    details["hash"] = client.sign(payload_string)["hash"]  # what Twikit checks; the payload secret is never kept
     try:
         _record(job, order, outcome, result, details)
         db.session.commit()
@@ -115,6 +120,14 @@ def _record(job: OutboxJob, order: Order, outcome: Outcome, result: ApiResult, d
         outbox.mark_done(job)
     elif outcome is Outcome.SUBMITTED_UNHEALTHY:
         reason = "Twikit created the order as unhealthy: its payment verification was faulty, so it will not start"
+        _needs_attention(order, reason, details, submitted_at=utcnow())
+        outbox.mark_done(job)
+    elif outcome is Outcome.SUBMITTED_UNCONFIRMED:
+        # Flagged for a look rather than taken as a success: if that first attempt was created
+        # unhealthy (2), production will not start until someone acts on it in Twikit.
+        reason = ("Submitted (confirmed by a duplicate answer): Twikit already has this order from an earlier "
+                  "attempt whose answer was lost, so how it was created (1, or 2 'unhealthy', which does not "
+                  "start) is unknown. Check the order in Twikit's publisher; its reports move it on as usual.")
         _needs_attention(order, reason, details, submitted_at=utcnow())
         outbox.mark_done(job)
     elif outcome is Outcome.REJECTED:
@@ -169,25 +182,45 @@ def _attempt_details(job: OutboxJob, result: ApiResult, payload_string: str, out
     }
 
 
-class RetryRefused(ValueError):
+class RetryRefused(ActionRefused):
     """The order cannot be submitted again; the message says why."""
 
 
-def retry_submission(order: Order, *, source: str) -> None:
-    """Schedule another create-order attempt for a paid order that needs attention.
+def why_not_retry(order: Order) -> str | None:
+    """Why a new create-order attempt is not allowed for this order now, or None when it is."""
+    if order.paid_at is None:
+        return "This order is not paid."
+    if not twikit_lines(order):
+        return "This order has no customised products, so Twikit never gets it: there is nothing to submit."
+    if order.submitted_at is not None:
+        return "Twikit already has this order."
+    if order.status != Status.NEEDS_ATTENTION:
+        return f"Only an order that needs attention can be retried; this one is {order.status}."
+    return None
+
+
+def retry_submission(order: Order, *, source: str, message: str = "Submission to Twikit retried by hand",
+                     details: dict[str, Any] | None = None) -> None:
+    """Schedule another create-order attempt for a paid order that needs attention, and commit.
 
     The job keeps its attempt count, so if an earlier attempt did reach Twikit,
-    code 9 on the retry counts as submitted rather than as a collision.
+    code 9 on the retry counts as submitted (flagged: unconfirmed) rather than as a collision.
     """
-    if order.paid_at is None:
-        raise RetryRefused("This order is not paid.")
-    if order.submitted_at is not None:
-        raise RetryRefused("Twikit already has this order.")
-    if order.status != Status.NEEDS_ATTENTION:
-        raise RetryRefused(f"Only an order that needs attention can be retried; this one is {order.status}.")
+    refusal = why_not_retry(order)
+    if refusal:
+        raise RetryRefused(refusal)
     try:
         outbox.enqueue(JobKind.SUBMIT_ORDER, order)
     except outbox.JobRunning:
+        db.session.rollback()
         raise RetryRefused("A submission attempt is running right now.") from None
-    note(order, source=source, message="Submission to Twikit retried by hand")
+    note(order, source=source, message=message, details=details)
     db.session.commit()
+
+
+def last_attempt(order: Order) -> dict[str, Any] | None:
+    """The details of the latest create-order attempt recorded on the order, or None."""
+    for event in reversed(order.events):
+        if event.details and "order_payload" in event.details:
+            return event.details
+    return None

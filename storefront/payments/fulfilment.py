@@ -4,8 +4,14 @@ Stripe's fulfilment guide asks for one function, called from both the
 webhook and the success page, that is safe to call any number of times.
 Here the state machine's compare-and-set makes it so: whichever caller
 moves the order from awaiting_payment to paid also, in the same transaction,
-empties the cart and writes the outbox job that submits the order to Twikit.
-Every other caller finds the order already paid and changes nothing.
+takes the ordered lines out of the cart and writes the outbox jobs that
+submit the order to Twikit (when it has customised lines) and e-mail the
+customer its confirmation. Every other caller finds the order
+already paid and changes nothing.
+
+A method that settles later (a bank debit; the sandbox's 3155 card)
+completes Checkout unpaid: that is recorded as ``payment_pending_at``, which
+reserves the cart for the order until Stripe says paid or failed.
 """
 
 from __future__ import annotations
@@ -13,15 +19,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import outbox
 from ..extensions import db
 from ..models import CartLine, Order, StripeEvent, utcnow
-from ..orders.states import IllegalTransition, Status, TransitionLost, transition
+from ..orders.states import IllegalTransition, Status, TransitionLost, note, transition
 from ..twikit.payload import twikit_lines
 from . import stripe_checkout
+from .refunds import order_for_charge, record_refund
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +40,9 @@ def fulfill_checkout(session_id: str, *, source: str) -> Order | None:
         log.warning("Checkout Session %s matches no order", session_id)
         return None
     if session.payment_status != "paid" or order.paid_at is not None:
-        return order  # not paid yet (an async method is pending), or already recorded
+        if session.status == "complete" and order.paid_at is None:
+            _record_payment_pending(order, source)  # completed, but an async method is still settling
+        return order  # not paid yet, or already recorded
     if order.status == Status.NEEDS_ATTENTION:
         return order  # already flagged (an amount mismatch); a person decides
     amounts = stripe_checkout.charged(session)
@@ -52,10 +61,11 @@ def fulfill_checkout(session_id: str, *, source: str) -> Order | None:
                        shipping_cents=amounts.shipping, discount_cents=amounts.discount, tax_cents=amounts.tax,
                        shipping_rate=amounts.shipping_rate, shipping_rate_name=amounts.shipping_rate_name)
             _take_from_cart(order)
+            # The outbox jobs: written in this transaction, so they exist exactly when the payment does.
             if twikit_lines(order):
-                # The outbox job: written in this transaction, so it exists exactly when the payment does.
                 # An order of plain products only never goes to Twikit: the merchant ships it.
                 outbox.enqueue(outbox.JobKind.SUBMIT_ORDER, order)
+            outbox.enqueue(outbox.JobKind.SEND_CONFIRMATION_EMAIL, order)
         db.session.commit()
     except TransitionLost:
         db.session.rollback()  # another caller recorded it first; that is the one transition
@@ -65,6 +75,21 @@ def fulfill_checkout(session_id: str, *, source: str) -> Order | None:
         _flag_late_payment(order, session, source, str(error))
     db.session.refresh(order)
     return order
+
+
+def _record_payment_pending(order: Order, source: str) -> None:
+    """Note, once, that the customer paid with a method that settles later; the cart stays reserved meanwhile."""
+    if order.status != Status.AWAITING_PAYMENT or order.payment_pending_at is not None:
+        return
+    # Compare-and-set, as the webhook and the success page may both get here: one of them notes it.
+    marked = db.session.execute(
+        update(Order).where(Order.id == order.id, Order.status == Status.AWAITING_PAYMENT.value,
+                            Order.payment_pending_at.is_(None))
+        .values(payment_pending_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    if marked:
+        note(order, source=source, message="Checkout completed; the payment is processing and settles later")
+    db.session.commit()
+    db.session.refresh(order)
 
 
 def _order_for(session) -> Order | None:
@@ -167,7 +192,17 @@ EVENT_HANDLERS: dict[str, Callable] = {
     "checkout.session.async_payment_succeeded": _on_paid,
     "checkout.session.async_payment_failed": _on_async_failed,
     "checkout.session.expired": _on_expired,
+    # Any refund on an order's charge: ours, confirmed, or one made in Stripe's dashboard.
+    "charge.refunded": record_refund,
 }
+
+
+def _session_id_of(obj) -> str | None:
+    """The Checkout Session an event's object belongs to, so the back-office lists the event with its order."""
+    if getattr(obj, "object", None) == "charge":
+        order = order_for_charge(obj)
+        return order.stripe_session_id if order else None
+    return getattr(obj, "id", None)
 
 
 def handle_event(event) -> tuple[str, bool]:
@@ -175,10 +210,10 @@ def handle_event(event) -> tuple[str, bool]:
     if db.session.get(StripeEvent, event.id) is not None:
         return "duplicate event; already handled", True
     handler = EVENT_HANDLERS.get(event.type)
-    session = event.data.object
-    outcome = handler(session) if handler else f"ignored event type {event.type}"
+    obj = event.data.object
+    outcome = handler(obj) if handler else f"ignored event type {event.type}"
     db.session.add(StripeEvent(id=event.id, type=event.type, outcome=outcome,
-                               session_id=getattr(session, "id", None) if handler else None))
+                               session_id=_session_id_of(obj) if handler else None))
     try:
         db.session.commit()
     except IntegrityError:  # the same event, delivered twice at once: the other delivery recorded it

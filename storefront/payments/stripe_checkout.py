@@ -57,10 +57,13 @@ def create_checkout_session(order: Order, success_url: str, cancel_url: str,
         if config["STRIPE_AUTOMATIC_TAX"] else {}
     line_items = []
     for line in order.lines:
-        product_data = {"name": f"{line.product_name} ({line.variant_name})",
+        # The variant as the description, not in brackets: "Tall (36 cm)" would read "(Tall (36 cm))".
+        product_data = {"name": line.product_name, "description": line.variant_name,
                         "metadata": {"sku": line.sku, "line_identifier": line.identifier}}
         if line.preview_url:
             product_data["images"] = [line.preview_url]  # Twikit's rendering of the customer's design
+        if line.design_summary:
+            product_data["description"] = line.design_summary  # the choices in words, shown under the name
         line_items.append({
             "quantity": line.quantity,
             # Amounts in Stripe's minor unit for the currency (JPY has none, KWD three): never "x 100".
@@ -166,3 +169,31 @@ def verify_webhook(payload: bytes, signature: str | None):
 
 StripeError = stripe.StripeError
 SignatureVerificationError = stripe.SignatureVerificationError
+
+
+def refund_payment(order: Order):
+    """Refund an order's payment in full through Stripe's Refund API; returns the Refund."""
+    return client().v1.refunds.create(
+        params={
+            # By PaymentIntent, as Checkout records it: Stripe finds the charge behind it. No amount: in full.
+            "payment_intent": order.stripe_payment_intent_id,
+            "reason": "requested_by_customer",
+            "metadata": {"order_identifier": order.identifier},
+        },
+        # One order, one refund: a retried request (a double click, a network retry) gets the same refund back.
+        options={"idempotency_key": f"refund-{order.identifier}"},
+    )
+
+
+def already_refunded(error: StripeError) -> bool:
+    """True when Stripe refused a refund because the payment was refunded before (e.g. in its dashboard)."""
+    return getattr(error, "code", None) == "charge_already_refunded"
+
+
+def dashboard_url(payment_intent_id: str | None) -> str | None:
+    """The payment's page in Stripe's dashboard, or None when the shop talks to a sandbox instead of Stripe."""
+    config = current_app.config
+    if not payment_intent_id or config.get("STRIPE_API_BASE"):
+        return None
+    live = config["STRIPE_SECRET_KEY"].startswith(("sk_live_", "rk_live_"))
+    return f"https://dashboard.stripe.com/{'' if live else 'test/'}payments/{payment_intent_id}"

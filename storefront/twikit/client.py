@@ -8,7 +8,9 @@ storefront.orders.submission.
 from __future__ import annotations
 
 import logging
+import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +61,35 @@ class TwikitApiError(RuntimeError):
         self.result = result
 
 
+CHUNK_SIZE = 64 * 1024
+
+
+class ProductionFile:
+    """A production-file ZIP arriving from Twikit: iterate for its chunks, then close (or use ``with``)."""
+
+    def __init__(self, response: requests.Response, first: bytes, rest: Iterator[bytes], default_name: str):
+        self._response, self._first, self._rest = response, first, rest
+        disposition = response.headers.get("Content-Disposition", "")
+        match = re.search(r'filename="?([A-Za-z0-9._-]+)"?', disposition)
+        self.filename = match.group(1) if match else default_name
+        length = response.headers.get("Content-Length", "")
+        self.content_length = int(length) if length.isdigit() else None
+
+    def __iter__(self) -> Iterator[bytes]:
+        if self._first:
+            yield self._first
+        yield from self._rest
+
+    def close(self) -> None:
+        self._response.close()  # gives the connection back to the pool, read or not
+
+    def __enter__(self) -> ProductionFile:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
 class TwikitClient:
     def __init__(self, api_url: str, integration_id: str, payload_secret: str,
                  timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT)):
@@ -99,21 +130,43 @@ class TwikitClient:
         return result if response is None else _parse_result(response, result.duration_ms)
 
     def export_production_file(self, configuration_id: int, amount: int, data: Any = None) -> bytes:
-        """POST /configuration/{integration-id}/export; returns the ZIP of production files."""
+        """POST /configuration/{integration-id}/export; returns the whole ZIP (small files, scripts, tests)."""
+        with self.open_production_file(configuration_id, amount, data) as export:
+            return b"".join(export)
+
+    def open_production_file(self, configuration_id: int, amount: int, data: Any = None) -> ProductionFile:
+        """POST /configuration/{integration-id}/export and return the ZIP as a stream of chunks.
+
+        The body is never held whole: a production file can be large, and the
+        back-office passes it on to the browser chunk by chunk. Raises
+        TwikitApiError, with the answer's result code, when no ZIP comes back.
+        """
+        # "payload is a string containing the json of the IConfigExportPayload type", signed like an order.
         payload = serialise({"configurationId": configuration_id, "amount": amount, "data": data or {}})
         response, result = self._post(f"/configuration/{self.integration_id}/export",
-                                      {"payload": payload, **self.sign(payload)}, accept="application/zip")
+                                      {"payload": payload, **self.sign(payload)}, accept="application/zip",
+                                      stream=True)
         if response is None:
             raise TwikitApiError(result)
-        if response.status_code == 200 and response.content[:2] == b"PK":
-            return response.content
-        raise TwikitApiError(_parse_result(response, result.duration_ms))
+        if response.status_code == 200:
+            chunks = response.iter_content(chunk_size=CHUNK_SIZE)
+            first = next(chunks, b"")
+            if first[:2] == b"PK":  # a ZIP file's signature
+                return ProductionFile(response, first, chunks, f"configuration-{configuration_id}.zip")
+            response.close()
+            raise TwikitApiError(ApiResult(http_status=200, result_code=None, duration_ms=result.duration_ms,
+                                           body_excerpt=first[:300].decode("utf-8", "replace")))
+        try:
+            failure = _parse_result(response, result.duration_ms)  # an error answer is small: read it whole
+        finally:
+            response.close()
+        raise TwikitApiError(failure)
 
-    def _post(self, path: str, body: dict[str, str], accept: str = "application/json"):
+    def _post(self, path: str, body: dict[str, str], accept: str = "application/json", stream: bool = False):
         started = time.monotonic()
         try:
             response = self.session.post(self.api_url + path, json=body, timeout=self.timeout,
-                                         headers={"Accept": accept})
+                                         headers={"Accept": accept}, stream=stream)
         except requests.RequestException as error:
             elapsed = int((time.monotonic() - started) * 1000)
             return None, ApiResult(http_status=None, result_code=None, duration_ms=elapsed,

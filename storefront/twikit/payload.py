@@ -71,8 +71,13 @@ def build_order_payload(order: Order, *, billing_address: Mapping[str, Any] | No
 
 
 def serialise(payload: Mapping[str, Any]) -> str:
-    """The one JSON string that is hashed and sent. Compact, UTF-8, keys in our order."""
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    """The one JSON string that is hashed and sent: compact, keys in our order, ASCII only.
+
+    Non-ASCII text goes as ``\\u`` escapes ("Brontë" is ``Bront\\u00eb``). The spec
+    never says how Twikit turns the string into bytes for its md5, so a string with
+    only ASCII characters is the one whose hash cannot come out differently there.
+    """
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=True)
 
 
 def payload_hash(payload_string: str, payload_secret: str) -> str:

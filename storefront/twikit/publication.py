@@ -3,8 +3,11 @@
 Every product page loads the script this webhook names, so the URL is
 checked before anything is stored: a script from anywhere else would run on
 every product page (stored XSS). It must come from TWIKIT_SCRIPT_ORIGINS,
-be ``https`` in production (the spec promises "the new, fully qualified,
-https URL"), and be written the way browsers and Python read alike.
+lie under one of TWIKIT_SCRIPT_PATHS with no query string or fragment (an
+allowed origin may also serve things that are not the plugin, such as an API
+that answers ``?callback=`` with script), be ``https`` in production (the
+spec promises "the new, fully qualified, https URL"), and be written the way
+browsers and Python read alike.
 
 Product keys the shop has never seen become draft products: unpublished, no
 variants, named after the key. The merchant prices and publishes them; the
@@ -22,7 +25,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Product, ScriptVersion
-from ..safe_urls import is_from_origins
+from ..safe_urls import is_from_origins, is_under_paths
 from .script import record_configured_script
 
 log = logging.getLogger(__name__)
@@ -54,10 +57,14 @@ def publish(script_url: str, product_keys: list[str]) -> str:
 
 def script_url_problem(url: str) -> str | None:
     """Why the shop must not load this script URL, or None when it may."""
-    if not is_from_origins(url, current_app.config["TWIKIT_SCRIPT_ORIGINS"]):
+    config = current_app.config
+    if not is_from_origins(url, config["TWIKIT_SCRIPT_ORIGINS"]):
         return ("scriptUrl is not a plain http(s) URL (no user info, backslashes or spaces) on an allowed "
                 "Twikit script origin (TWIKIT_SCRIPT_ORIGINS)")
-    if current_app.config["STOREFRONT_MODE"] == "production" and urlsplit(url).scheme != "https":
+    if not is_under_paths(url, config["TWIKIT_SCRIPT_PATHS"]):
+        return (f"scriptUrl is not under an allowed path ({', '.join(config['TWIKIT_SCRIPT_PATHS'])}; "
+                "TWIKIT_SCRIPT_PATHS), or it has a query string, a fragment or a dot segment")
+    if config["STOREFRONT_MODE"] == "production" and urlsplit(url).scheme != "https":
         return "scriptUrl must be https in production"
     return None
 

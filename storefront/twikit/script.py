@@ -14,11 +14,15 @@ publication), so the history stays complete without a write on a read.
 
 from __future__ import annotations
 
+import logging
+
 from flask import current_app
 from sqlalchemy import exists, select
 
 from ..extensions import db
 from ..models import ScriptVersion
+
+log = logging.getLogger(__name__)
 
 
 def current_script_url() -> str:
@@ -40,3 +44,43 @@ def record_configured_script() -> None:
     if url and db.session.scalar(select(ScriptVersion.id).where(ScriptVersion.url == url).limit(1)) is None:
         db.session.add(ScriptVersion(url=url, source="settings"))
         db.session.flush()
+
+
+def script_history() -> list[ScriptVersion]:
+    """Every plugin script URL the shop has used, newest first (the setting too, if nothing recorded it yet)."""
+    versions = list(db.session.scalars(select(ScriptVersion).order_by(ScriptVersion.id.desc())))
+    configured = current_app.config["TWIKIT_SCRIPT_URL"]
+    if configured and all(version.url != configured for version in versions):
+        # Not a row yet (reads never write): shown as the current version, from the settings.
+        versions.insert(0, ScriptVersion(url=configured, source="settings", product_keys=None))
+    return versions
+
+
+class RollbackRefused(ValueError):
+    """The script cannot be rolled back to that version; the message says why."""
+
+
+def roll_back(version_id: int) -> ScriptVersion:
+    """Make an earlier script version current again, as a new history entry; commits.
+
+    History is never edited: the rollback is a new row pointing at the old URL,
+    so the page shows when it happened. A later publication of a new URL
+    supersedes it as usual; a repeated delivery of the version rolled back
+    from does not, because the shop has seen that URL before.
+    """
+    from .publication import script_url_problem  # publication imports this module
+
+    target = db.session.get(ScriptVersion, version_id)
+    if target is None:
+        raise RollbackRefused("There is no such script version.")
+    if target.url == current_script_url():
+        raise RollbackRefused("That version is the current one already.")
+    problem = script_url_problem(target.url)
+    if problem:
+        raise RollbackRefused(f"That script may no longer be loaded: {problem}.")
+    record_configured_script()
+    version = ScriptVersion(url=target.url, source="rollback", product_keys=target.product_keys)
+    db.session.add(version)
+    db.session.commit()
+    log.info("twikit script rolled back to %s (version %s)", target.url, target.id)
+    return version

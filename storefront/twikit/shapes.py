@@ -5,7 +5,16 @@ Strict means JSON types exactly as the spec's TypeScript declares them: a
 things), ``true`` is not a number, and ``"42"`` is not one either. Strings
 are bounded by the columns that store them, and may not hold NUL, which
 PostgreSQL cannot store; identifiers, keys and URLs may hold no control
-characters or spaces at all.
+characters or spaces at all. No string anywhere in a body may hold a lone
+UTF-16 surrogate (``"\ud800"`` is valid JSON, but no database or encoder
+can store it as text).
+
+One exception to strictness: the optional strings of the two completion
+reports (production completion's ``url`` and ``error``, order completion's
+``trackingUrl`` and ``trackingId``) may be ``null`` or absent, and then read
+as empty. A serialiser may well write an unset string that way, and Twikit
+retries a refused report only once: a 400 for a null would lose the report.
+A value of another type is still a 400.
 """
 
 from __future__ import annotations
@@ -44,11 +53,33 @@ def _list(body: dict[str, Any], key: str, limit: int) -> list[Any]:
     return value
 
 
+def check_text(body: Any) -> None:
+    """Raise ShapeError if any string in the body (keys too) holds a lone surrogate."""
+    pending = [body]
+    while pending:  # a loop, not recursion: json.loads accepts deeper nesting than Python recurses
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ShapeError("the body contains text that is not valid Unicode (a lone UTF-16 surrogate)") from None
+
+
 def _string(body: dict[str, Any], key: str, limit: int, *, where: str = "", empty: bool = True,
-            token: bool = False) -> str:
-    """A string field: required, at most ``limit`` characters, optionally non-empty and without spaces."""
+            token: bool = False, nullable: bool = False) -> str:
+    """A string field: required, at most ``limit`` characters, optionally non-empty and without spaces.
+
+    ``nullable``: ``null`` or no value at all reads as the empty string.
+    """
     name = f"{where}{key}"
     value = body.get(key)
+    if nullable and value is None:
+        return ""
     if not isinstance(value, str):
         raise ShapeError(f"{name} must be a string")
     if not empty and not value.strip():
@@ -88,13 +119,13 @@ def check_payment_verification(body: Any) -> dict[str, Any]:
 
 
 def check_production_completion(body: Any) -> dict[str, Any]:
-    """``{identifier: string, url: string, success: boolean, error: string}``; ``url`` may be empty."""
+    """``{identifier: string, url: string, success: boolean, error: string}``; ``url`` and ``error`` may be empty."""
     body = _object(body)
     return {
         "identifier": _identifier(body),
-        "url": _string(body, "url", MAX_URL, token=True),
+        "url": _string(body, "url", MAX_URL, token=True, nullable=True),
         "success": _boolean(body, "success"),
-        "error": _string(body, "error", MAX_TEXT),
+        "error": _string(body, "error", MAX_TEXT, nullable=True),
     }
 
 
@@ -102,8 +133,8 @@ def check_order_completion(body: Any) -> dict[str, Any]:
     """``{identifier, trackingUrl, trackingId, lineItems: ILineItem[]}``; tracking data may be empty."""
     body = _object(body)
     identifier = _identifier(body)
-    tracking_url = _string(body, "trackingUrl", MAX_URL, token=True)
-    tracking_id = _string(body, "trackingId", MAX_TRACKING_ID)
+    tracking_url = _string(body, "trackingUrl", MAX_URL, token=True, nullable=True)
+    tracking_id = _string(body, "trackingId", MAX_TRACKING_ID, nullable=True)
     items = _list(body, "lineItems", MAX_LINE_ITEMS)
     return {"identifier": identifier, "trackingUrl": tracking_url, "trackingId": tracking_id,
             "lineItems": [_line_item(item, f"lineItems[{i}].") for i, item in enumerate(items)]}

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from storefront.extensions import db
 from storefront.models import Order, StripeEvent
 
-from ..support.pages import add_pendant_to_cart, continue_to_payment, fill_address, pay
+from ..support.pages import PENDANT_SUMMARY, add_pendant_to_cart, continue_to_payment, fill_address, pay
 
 pytestmark = pytest.mark.browser
 
@@ -28,11 +28,16 @@ def test_from_product_to_paid(page, live):
 
     expect(page).to_have_url(re.compile(rf"^{live.stripe.url}/pay/cs_"))
     expect(page.get_by_text("Sandbox: no real money").first).to_be_visible()
+    expect(page.get_by_text(PENDANT_SUMMARY)).to_be_visible()  # Stripe shows the choices under the product
     pay(page, "4242 4242 4242 4242")
 
     expect(page).to_have_url(re.compile(rf"^{live.shop.url}/orders/TW-"))
     expect(page.locator("[data-order-status]")).to_have_text("Paid")
-    expect(page.locator(".order-line")).to_contain_text(f"Configuration #{configuration_id}")
+    line = page.locator(".order-line")
+    expect(line.locator("[data-design-summary]")).to_have_text(PENDANT_SUMMARY)
+    expect(line.locator("img.cart-line-preview")).to_have_attribute(
+        "src", f"{live.twikit.url}/previews/{configuration_id}.png")
+    expect(line).not_to_contain_text(configuration_id)  # the configuration ID is the back-office's
     expect(page.locator("[data-cart-count]")).to_have_text("0")
     status_url = page.url
     page.goto(live.shop.url + "/cart")

@@ -11,7 +11,7 @@ from storefront.extensions import db
 from storefront.models import Product
 from storefront.worker import Worker
 
-from ..support.pages import add_pendant_to_cart, continue_to_payment, open_product, pay
+from ..support.pages import PENDANT_SUMMARY, add_pendant_to_cart, continue_to_payment, open_product, pay
 from ..support.twikit_sandbox import TwikitSandbox
 
 pytestmark = pytest.mark.browser
@@ -35,6 +35,7 @@ def test_from_customising_to_your_order_has_shipped(page, live):
     expect(page.locator("[data-order-status]")).to_have_text("Submitted for production")
 
     # 4. The producer marks production complete, then ready, in the sandbox's back-office.
+    #    What the producer leaves empty (the error text, here) Twikit may send as null.
     producer = page.context.new_page()
     producer.goto(f"{live.twikit.url}/orders/{identifier}")
     producer.get_by_label("Tracking / production URL").fill("https://producer.example/jobs/77")
@@ -53,12 +54,18 @@ def test_from_customising_to_your_order_has_shipped(page, live):
     expect(page.locator("[data-tracking-id]")).to_have_text("1Z999AA10123456784")
     expect(page.locator("[data-tracking-url]")).to_have_attribute("href", "https://track.example/1Z999AA10123456784")
 
-    # 6. The worker sends the shipping e-mail; it is in the catcher.
+    expect(page.locator(".order-line [data-design-summary]")).to_have_text(PENDANT_SUMMARY)
+
+    # 6. The worker sends the shipping e-mail; it is in the catcher, with the design as the customer made it.
     Worker(live.shop.app).run(once=True)
     messages = requests.get(f"{live.mail.url}/api/messages", timeout=10).json()["messages"]
-    [mail] = [m for m in messages if identifier in m["subject"]]
+    [mail] = [m for m in messages if identifier in m["subject"] and "shipped" in m["subject"]]
     assert mail["subject"] == f"Your order {identifier} has shipped"
     assert "ada@example.com" in mail["to"]
+    assert PENDANT_SUMMARY in mail["text"] and PENDANT_SUMMARY in mail["html"]
+    assert f'<img src="{live.twikit.url}/previews/{configuration_id}.png"' in mail["html"]
+    assert 'href="https://track.example/1Z999AA10123456784" rel="noopener noreferrer"' in mail["html"]
+    assert "Configuration" not in mail["text"]  # the configuration ID is the back-office's
     page.goto(f"{live.mail.url}/")
     expect(page.get_by_text(f"Your order {identifier} has shipped")).to_be_visible()
 

@@ -69,19 +69,26 @@ def test_a_mixed_cart_paid_with_a_shipping_rate_and_a_promotion_code_ships_in_tw
     [order] = twikit.orders(identifier)
     assert [(i["configurationId"], i["amount"]) for i in order["items"]] == [(int(configuration_id), 1)]
 
-    # The producer ships Twikit's part: the order is partly shipped, and the status page says what is still to come.
+    # The producer ships Twikit's part: the order is partly shipped, and the status page, left open, says by
+    # itself what has left with which tracking and what is still to come.
+    page.evaluate("window.stillTheSamePage = true")
     producer = page.context.new_page()
     producer.goto(f"{live.twikit.url}/orders/{identifier}")
     producer.get_by_label("Tracking URL").fill("https://track.example/TWK-1")
     producer.get_by_label("Tracking ID").fill("TWK-1")
     producer.get_by_role("button", name="Mark ready / shipped").click()
     expect(producer.get_by_text("order-completion").first).to_be_visible()
-    page.goto(status_page)
-    expect(page.locator("[data-order-status]")).to_have_text("Partly shipped")
-    expect(page.locator("[data-not-shipped]")).to_contain_text("Gift Box")
-    expect(page.locator("[data-shipment]")).to_contain_text("Diamond Letter Pendant")
+    expect(page.locator("[data-order-status]")).to_have_text("Partly shipped", timeout=15_000)
+    expect(page.get_by_role("heading", name="Shipped so far")).to_be_visible()
+    expect(page.locator("[data-not-shipped]")).to_contain_text("1 × Gift Box (Small (jewellery, keyrings))")
+    expect(page.locator("[data-shipment]")).to_contain_text("1 × Diamond Letter Pendant (Sterling silver)")
+    expect(page.locator("[data-shipment] [data-tracking-id]")).to_have_text("TWK-1")
+    expect(page.get_by_role("link", name="Track your parcel")).to_have_attribute("href", "https://track.example/TWK-1")
+    assert page.evaluate("window.stillTheSamePage") is True  # updated in place, never reloaded
+    assert page.console_errors == []
     Worker(live.shop.app).run(once=True)
-    assert mails(live, identifier) == [f"Part of your order {identifier} has shipped"]
+    assert mails(live, identifier) == [f"Part of your order {identifier} has shipped",
+                                       f"Your order {identifier} is confirmed"]
 
     # The merchant ships the plain part from the back-office, with their own tracking.
     log_in_to_back_office(page, live)
@@ -98,7 +105,7 @@ def test_a_mixed_cart_paid_with_a_shipping_rate_and_a_promotion_code_ships_in_tw
 
     Worker(live.shop.app).run(once=True)  # the second shipping e-mail: now the whole order has shipped
     assert mails(live, identifier) == [f"Part of your order {identifier} has shipped",
-                                       f"Your order {identifier} has shipped"]
+                                       f"Your order {identifier} has shipped", f"Your order {identifier} is confirmed"]
 
 
 def test_a_plain_only_order_never_reaches_twikit_and_the_merchant_ships_it(page, live):
@@ -124,4 +131,4 @@ def test_a_plain_only_order_never_reaches_twikit_and_the_merchant_ships_it(page,
     expect(page.locator("[data-order-status]")).to_have_text("Shipped")
     expect(page.locator("[data-tracking-id]")).to_have_text("MER-78")
     Worker(live.shop.app).run(once=True)
-    assert mails(live, identifier) == [f"Your order {identifier} has shipped"]
+    assert mails(live, identifier) == [f"Your order {identifier} has shipped", f"Your order {identifier} is confirmed"]

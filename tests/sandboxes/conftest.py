@@ -11,12 +11,14 @@ from sandboxes.twikit import create_app
 
 from ..support.live import LiveServer
 
-# A minimal shop page: includes the plugin script and records every callback.
+# A minimal shop page: includes the plugin script and records every callback. {jquery} is
+# empty, or the script tag of the real jQuery the sandbox serves (/jquery: a shop theme with jQuery).
 SHOP_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Test shop</title></head>
 <body>
   <div id="visualisation" style="width: 480px"></div>
   <div id="parameters"></div>
+  {jquery}
   <script src="{sandbox}/plugin/v1/twikit.js"></script>
   <script>
     window.events = [];
@@ -25,8 +27,11 @@ SHOP_PAGE = """<!doctype html>
       var options = Object.assign({{
         loaded: function () {{ events.push(['loaded']); }},
         parametersReady: function (parameters) {{
-          events.push(['parametersReady', Boolean(parameters.jquery)]);
-          document.getElementById('parameters').append(parameters.jquery ? parameters[0] : parameters);
+          // [is it a jQuery object, is it an array, how many elements, are they all elements]
+          events.push(['parametersReady', Boolean(parameters.jquery), Array.isArray(parameters), parameters.length,
+                       Array.prototype.every.call(parameters, function (e) {{ return e instanceof HTMLElement; }})]);
+          document.getElementById('parameters').append.apply(document.getElementById('parameters'),
+                                                              Array.prototype.slice.call(parameters));
         }},
         statusChanged: function (progress, status) {{ events.push(['statusChanged', progress, status]); }},
         variationChanged: function (variation) {{ events.push(['variationChanged', variation]); }}
@@ -79,7 +84,9 @@ def twikit_sandbox_live(twikit_sandbox_live_app):
 @pytest.fixture(scope="session")
 def twikit_sandbox_shop(twikit_sandbox_live):
     """A one-page "shop" on another port (so another origin) that loads the plugin."""
-    body = SHOP_PAGE.format(sandbox=twikit_sandbox_live).encode()
+    body = SHOP_PAGE.format(sandbox=twikit_sandbox_live, jquery="").encode()
+    jquery_tag = f'<script src="{twikit_sandbox_live}/static/vendor/jquery-3.6.1.min.js"></script>'
+    with_jquery = SHOP_PAGE.format(sandbox=twikit_sandbox_live, jquery=jquery_tag).encode()
     # A policy like the real shop's: the plugin may only load from and talk to its own origin.
     # Playwright's wait_for_function needs 'unsafe-eval'; /strict leaves it out, to prove
     # the plugin itself never evaluates strings.
@@ -90,10 +97,11 @@ def twikit_sandbox_shop(twikit_sandbox_live):
 
     def shop(environ, start_response):
         policy = strict if environ["PATH_INFO"] == "/strict" else relaxed
+        page = with_jquery if environ["PATH_INFO"] == "/jquery" else body
         start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"),
                                   ("Content-Security-Policy", policy),
-                                  ("Content-Length", str(len(body)))])
-        return [body]
+                                  ("Content-Length", str(len(page)))])
+        return [page]
 
     with LiveServer(app=shop) as live:
         yield live.url + "/"

@@ -10,7 +10,7 @@ from collections import Counter
 
 import pytest
 
-from sandboxes.twikit import configurations, meshes, products
+from sandboxes.twikit import configurations, font, meshes, products
 from sandboxes.twikit.parameters import validate_parameters, variation_for
 
 SECRET = "demo-payload-secret"
@@ -140,6 +140,23 @@ def test_keyring_thickness_sets_z_and_text_length_sets_width(twikit_sandbox_app,
     assert extent(short, 1) == pytest.approx(18) and extent(mesh(text="Ada", size="large"), 1) == pytest.approx(26)
 
 
+def test_keyring_names_print_their_accents_and_hyphens(twikit_sandbox_app, twikit_sandbox_client):
+    def mesh(text):
+        return export(twikit_sandbox_client, save_configuration(twikit_sandbox_app, "name-keyring", text=text))[1]
+
+    # Every character has a glyph of its own (never the solid "unknown" block), and its mark shows.
+    for name in ("Zoë", "Anne-Marie", "François", "Łukasz", "Søren", "Dvořák"):
+        assert all(font.is_printable(character) for character in name), name
+    assert font.runs("ë") == font.runs("E") + [(-2, 1, 1), (-2, 3, 3)]   # the diaeresis, above
+    assert font.runs("ç") == font.runs("C") + [(7, 2, 3)]                # the cedilla, below
+    assert font.runs("-") == [(3, 1, 3)]
+    zoe, zoe_plain = mesh("Zoë"), mesh("Zoe")
+    assert zoe["count"] == zoe_plain["count"] + 2 * 12  # two more boxes: the dots
+    assert extent(zoe, 1) == pytest.approx(18) and extent(zoe, 0) == pytest.approx(extent(zoe_plain, 0), abs=8)
+    hyphenated, spaced = mesh("Anne-Marie"), mesh("Anne Marie")
+    assert hyphenated["count"] == spaced["count"] + 12  # the hyphen is one box
+
+
 def test_pendant_size_sets_its_height(twikit_sandbox_app, twikit_sandbox_client):
     heights = {size: extent(export(twikit_sandbox_client, save_configuration(
         twikit_sandbox_app, "diamond-letter-jewel", size=size, letter="M"))[1], 1)
@@ -150,6 +167,7 @@ def test_pendant_size_sets_its_height(twikit_sandbox_app, twikit_sandbox_client)
 @pytest.mark.parametrize("product_key, values", [
     ("geo-lamp", {"density": 7, "twist": 85}),
     ("name-keyring", {"text": "Twikit 2024"}),
+    ("name-keyring", {"text": "Zoë-Çà"}),
     ("diamond-letter-jewel", {"letter": "Q"}),
     ("wave-vase", {"waves": 5}),
 ])

@@ -237,8 +237,12 @@ def test_plugin_loads_with_progress_controls_and_variation(twikit_sandbox_page, 
     progress = [value for value, status in statuses if status == "loading"]
     assert any(0 < value < 100 for value in progress), statuses
     assert progress == sorted(progress)
-    assert events(twikit_sandbox_page, "parametersReady") == [[False]]  # a plain element: no jQuery here
-    assert events(twikit_sandbox_page, "variationChanged") == [[{"id": "silver", "sku": "DLJ-SILVER", "price": 49}]]
+    # "HTML elements", one per parameter; no jQuery on this page, so a plain array of them.
+    assert events(twikit_sandbox_page, "parametersReady") == [[False, True, 3, True]]
+    # variationChanged is promised "when a change in parameters causes" another variant: not at load.
+    assert events(twikit_sandbox_page, "variationChanged") == []
+    assert twikit_sandbox_page.evaluate("twikitContext.getVariation()") == {"id": "silver", "sku": "DLJ-SILVER",
+                                                                           "price": 49}
     names = twikit_sandbox_page.eval_on_selector_all("#parameters [data-twikit-parameter]",
                                                      "els => els.map(e => e.name)")
     assert names == ["letter", "size", "material"]
@@ -267,7 +271,7 @@ def test_changing_a_control_fires_variation_changed(twikit_sandbox_page, twikit_
                                                     product_key, control, value, sku, price):
     open_shop(twikit_sandbox_page, twikit_sandbox_shop, product_key)
     twikit_sandbox_page.select_option(f"select[name={control}]", value)
-    twikit_sandbox_page.wait_for_function("window.events.filter(e => e[0] === 'variationChanged').length === 2")
+    twikit_sandbox_page.wait_for_function("window.events.filter(e => e[0] === 'variationChanged').length === 1")
     assert events(twikit_sandbox_page, "variationChanged")[-1][0]["sku"] == sku
     assert events(twikit_sandbox_page, "variationChanged")[-1][0]["price"] == price
     twikit_sandbox_page.wait_for_function("window.events.filter(e => e[0] === 'statusChanged').pop()[2] === 'ready'")
@@ -282,7 +286,7 @@ def test_a_change_within_the_same_variation_fires_nothing(twikit_sandbox_page, t
     twikit_sandbox_page.fill("input[name=text]", "Mila")
     twikit_sandbox_page.wait_for_function("twikitContext.getParameters().text === 'Mila'")
     assert twikit_sandbox_page.evaluate("twikitContext.getParameters().colour") == "coral"
-    assert len(events(twikit_sandbox_page, "variationChanged")) == 1
+    assert events(twikit_sandbox_page, "variationChanged") == []
 
 
 @pytest.mark.browser
@@ -347,7 +351,8 @@ def test_dutch_locale_translates_the_controls(twikit_sandbox_page, twikit_sandbo
     assert twikit_sandbox_page.get_by_label("Materiaal").input_value() == "silver"
     assert twikit_sandbox_page.get_by_label("Maat").is_visible()
     assert "Sterling zilver" in twikit_sandbox_page.inner_text("#parameters")
-    assert twikit_sandbox_page.get_attribute("#parameters .twikit-parameters", "lang") == "nl"
+    assert twikit_sandbox_page.eval_on_selector_all("#parameters .twikit-field", "els => els.map(e => e.lang)") \
+        == ["nl", "nl", "nl"]
 
 
 @pytest.mark.browser
@@ -371,20 +376,30 @@ def test_cannot_visualize_without_canvas(twikit_sandbox_page, twikit_sandbox_sho
 
 
 @pytest.mark.browser
+def test_with_jquery_on_the_page_parameters_ready_hands_over_a_jquery_object(twikit_sandbox_page,
+                                                                             twikit_sandbox_shop):
+    open_shop(twikit_sandbox_page, twikit_sandbox_shop + "jquery")
+    assert twikit_sandbox_page.evaluate("jQuery.fn.jquery") == "3.6.1"  # the real one, vendored in the sandbox
+    assert events(twikit_sandbox_page, "parametersReady") == [[True, False, 3, True]]
+    assert twikit_sandbox_page.eval_on_selector_all("#parameters [data-twikit-parameter]",
+                                                    "els => els.map(e => e.name)") == ["letter", "size", "material"]
+
+
+@pytest.mark.browser
 def test_initialize_takes_a_jquery_target_and_the_spec_example_spelling(twikit_sandbox_page, twikit_sandbox_shop):
-    twikit_sandbox_page.goto(twikit_sandbox_shop)
-    # A stand-in for jQuery: the plugin only needs $(element) -> {jquery, 0: element}.
+    twikit_sandbox_page.goto(twikit_sandbox_shop + "jquery")
+    # The spec's own example, to the letter: $('#visualization'), 'default' and "parameterReady".
     twikit_sandbox_page.evaluate("""() => {
-        window.jQuery = (element) => ({
-          jquery: 'stub', 0: typeof element === 'string' ? document.querySelector(element) : element, length: 1 });
         window.received = [];
-        window.twikit.initialize('diamond-letter-jewel', 'default', jQuery('#visualisation'), {
-          parameterReady: (parameters) => received.push(parameters.jquery),
+        window.twikit.initialize('diamond-letter-jewel', 'default', $('#visualisation'), {
+          parameterReady: (parameters) => { received.push(parameters.jquery); $('#parameters').append(parameters); },
           loaded: () => received.push('loaded')
         });
     }""")
     twikit_sandbox_page.wait_for_function("received.includes('loaded')")
-    assert twikit_sandbox_page.evaluate("received") == ["stub", "loaded"]
+    assert twikit_sandbox_page.evaluate("received") == ["3.6.1", "loaded"]
+    assert twikit_sandbox_page.locator("#parameters [data-twikit-parameter]").count() == 3
+    assert twikit_sandbox_page.locator("#visualisation canvas").count() == 1
 
 
 @pytest.mark.browser
@@ -434,7 +449,7 @@ def test_set_parameter_rejects_bad_values_and_destroy_cleans_up(twikit_sandbox_p
         "() => { try { twikitContext.setParameter('thickness', 9); } catch (e) { return e.message; } }")
     assert "not a valid thickness" in message
     twikit_sandbox_page.evaluate("twikitContext.destroy()")
-    leftovers = "document.querySelectorAll('#visualisation canvas, .twikit-parameters').length"
+    leftovers = "document.querySelectorAll('#visualisation canvas, .twikit-field').length"
     assert twikit_sandbox_page.evaluate(leftovers) == 0
     err, save_data = twikit_sandbox_page.evaluate("saveTwikit()")
     assert save_data is None and "destroyed" in err
@@ -475,3 +490,61 @@ def test_plugin_works_under_a_strict_content_security_policy(twikit_sandbox_page
     err, save_data = twikit_sandbox_page.evaluate("saveTwikit()")
     assert err is None and save_data["configurationId"] > 1000
     assert twikit_sandbox_page.evaluate("violations") == []
+
+
+@pytest.mark.browser
+def test_a_value_that_cannot_be_made_is_flagged_by_constraint_validation(twikit_sandbox_page, twikit_sandbox_shop):
+    open_shop(twikit_sandbox_page, twikit_sandbox_shop)
+    letter = twikit_sandbox_page.locator("input[name=letter]")
+    letter.fill("7")  # a digit for a letter: the plugin keeps drawing the last valid one
+    flagged = letter.evaluate("e => [e.validity.valid, e.validity.customError, e.validationMessage, e.value]")
+    assert flagged == [False, True, "Not possible. One letter, A to Z.", "7"]
+    assert twikit_sandbox_page.evaluate("twikitContext.getParameters().letter") == "A"
+    letter.fill("m")
+    assert letter.evaluate("e => [e.validity.valid, e.value]") == [True, "M"]
+    twikit_sandbox_page.wait_for_function("twikitContext.getParameters().letter === 'M'")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("typed, kept", [
+    ("Zoë", "Zoë"),
+    ("Anne-Marie", "Anne-Marie"),
+    ("Zoe\u0308", "Zoë"),      # typed as e + combining diaeresis (macOS): stored composed
+    ("Łukasz", "Łukasz"),
+])
+def test_names_with_accents_and_hyphens_are_accepted_and_saved(twikit_sandbox_page, twikit_sandbox_shop,
+                                                                twikit_sandbox_live, typed, kept):
+    open_shop(twikit_sandbox_page, twikit_sandbox_shop, "name-keyring")
+    name = twikit_sandbox_page.locator("input[name=text]")
+    name.fill(typed)
+    assert name.evaluate("e => [e.validity.valid, e.value]") == [True, kept]
+    twikit_sandbox_page.wait_for_function(f"twikitContext.getParameters().text === {json.dumps(kept)}")
+    err, save_data = twikit_sandbox_page.evaluate("saveTwikit()")
+    assert err is None
+    stored = requests.get(f"{twikit_sandbox_live}/api/sandbox/configurations/{save_data['configurationId']}",
+                          timeout=10).json()
+    assert stored["parameters"]["text"] == kept
+
+
+@pytest.mark.parametrize("text, accepted", [
+    ("Zoë", True), ("Anne-Marie", True), ("Søren", True), ("François", True), ("Ødegård", True),
+    ("Zoe\u0308", False),  # not composed: the plugin composes it before saving
+    ("Anna!", False), ("---", False), ("Þór", False),  # a letter the production font cannot print
+])
+def test_the_server_accepts_the_names_the_font_can_print(twikit_sandbox_client, text, accepted):
+    parameters = {"text": text, "colour": "mint", "thickness": 4, "size": "large"}
+    body = save_body(productKey="name-keyring", parameters=parameters, variation={"id": "large", "sku": "NKR-LRG"})
+    response = twikit_sandbox_client.post("/api/plugin/configurations", json=body)
+    assert response.status_code == (201 if accepted else 400), response.json
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["", "?jquery=1"])
+def test_the_try_page_shows_a_product_as_a_shop_gets_it(twikit_sandbox_page, twikit_sandbox_live, query):
+    twikit_sandbox_page.goto(f"{twikit_sandbox_live}/try/v1/diamond-letter-jewel{query}")
+    twikit_sandbox_page.wait_for_function("!document.getElementById('save').disabled")
+    assert twikit_sandbox_page.locator("#parameters [data-twikit-parameter]").count() == 3
+    assert twikit_sandbox_page.inner_text("#variation") == "DLJ-SILVER (49, default)"
+    assert twikit_sandbox_page.evaluate("typeof window.jQuery") == ("function" if query else "undefined")
+    twikit_sandbox_page.select_option("select[name=material]", "gold")
+    twikit_sandbox_page.wait_for_function("document.getElementById('variation').textContent === 'DLJ-GOLD (89)'")

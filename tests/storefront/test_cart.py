@@ -22,7 +22,9 @@ def test_add_to_cart_keeps_the_configuration_id_and_the_shops_price(app, client,
     assert lines(app) == [(1234, "DLJ-GOLD", 2, 8900, PREVIEW)]
     page = client.get("/cart").get_data(as_text=True)
     assert 'src="http://127.0.0.1:5001/previews/1001.png"' in page
-    assert "#<span data-configuration-id>1234</span>" in page
+    assert "<p data-variant-name>Gold-plated</p>" in page
+    # The configuration ID and the SKU are the back-office's: a customer sees the design, not its numbers.
+    assert ">1234<" not in page and "DLJ-GOLD" not in page and "Configuration" not in page
     assert "€178.00" in page
     assert 'data-cart-count aria-label="2 items">2<' in page
 
@@ -158,7 +160,7 @@ def test_a_plain_product_is_added_without_a_configuration_and_merged_by_variant(
                           (None, "BOX-LARGE", 1, 1200, None)]
     page = client.get("/cart").get_data(as_text=True)
     assert 'data-plain-line="BOX-SMALL"' in page and 'src="/static/img/products/gift-box.svg"' in page
-    assert page.count("data-configuration-id>") == 1  # only the design has a configuration ID
+    assert page.count('data-configuration-id="') == 1  # only the design has a configuration ID
 
 
 @pytest.mark.parametrize("product, changes, message", [
@@ -210,3 +212,62 @@ def test_adding_the_same_thing_twice_at_once_merges_into_one_line(app, demo_cata
     assert statuses == [303] * 6
     merged = [line for line in lines(app) if line[1] == add["sku"]]
     assert len(merged) == 1 and merged[0][2] == 6
+
+
+# --- the design summary: display text from the browser, checked and kept, trusted for nothing else -----
+
+def summaries(app):
+    with app.app_context():
+        return [line.design_summary for line in db.session.scalars(select(CartLine).order_by(CartLine.id))]
+
+
+@pytest.mark.parametrize("posted, kept", [
+    ("Letter M · Gold-plated · Medium (20 mm)", "Letter M · Gold-plated · Medium (20 mm)"),
+    ("  Name   Zoë\tAnne-Marie \n", "Name Zoë Anne-Marie"),            # white space made single
+    ("Name Zoe\u0308", "Name Zoë"),                                       # composed (NFC)
+    ("Letter\x07 M\x1b[31m", "Letter M [31m"),                            # control characters go
+    ("Letter \u202eM\u202c", "Letter M"),                                 # so do bidi overrides
+    ("<b>Letter</b> M", "<b>Letter</b> M"),                               # plain text, escaped when shown
+    ("", None),
+    ("x" * 200, "x" * 200),
+])
+def test_the_design_summary_is_kept_as_plain_text(app, client, demo_catalog, posted, kept):
+    assert add_to_cart(client, design_summary=posted).status_code == 303
+    assert summaries(app) == [kept]
+    page = client.get("/cart").get_data(as_text=True)
+    if kept:
+        assert f'data-design-summary>{kept.replace("<", "&lt;").replace(">", "&gt;")}</p>' in page
+    assert "<b>" not in page
+
+
+def test_a_summary_that_is_too_long_is_refused_and_the_cart_untouched(app, client, demo_catalog):
+    response = add_to_cart(client, design_summary="x" * 201)
+    assert response.status_code == 400 and "longer than 200 characters" in response.get_data(as_text=True)
+    assert lines(app) == []
+
+
+def test_the_summary_changes_nothing_but_the_words(app, client, demo_catalog):
+    add_to_cart(client, sku="DLJ-SILVER", design_summary="Letter M · Gold-plated · 18k · 1 cent")
+    assert lines(app) == [(1001, "DLJ-SILVER", 1, 4900, PREVIEW)]  # the SKU and its price decide
+
+
+def test_the_summary_goes_with_the_line_to_the_order_and_the_back_office(app, client, demo_catalog):
+    from storefront.models import Order
+
+    from ..support.forms import BILLING_FORM, log_in
+
+    add_to_cart(client, configuration_id="1234", sku="DLJ-GOLD", design_summary="Letter Q · Gold-plated")
+    token = csrf_token_from(client.get("/checkout").get_data(as_text=True))
+    page = client.get("/checkout").get_data(as_text=True)
+    assert 'data-design-summary>Letter Q · Gold-plated</small>' in page
+    # No Stripe runs for this test: whether the payment starts or not, the order exists with its lines.
+    client.post("/checkout", data={"csrf_token": token, **BILLING_FORM})
+    with app.app_context():
+        order = db.session.scalar(select(Order))
+        assert [(line.design_summary, line.configuration_id) for line in order.lines] == [
+            ("Letter Q · Gold-plated", 1234)]
+        identifier = order.identifier
+    log_in(client)
+    admin_page = client.get(f"/admin/orders/{identifier}").get_data(as_text=True)
+    # The back-office is where the configuration ID and the SKU are shown, beside the summary.
+    assert ">DLJ-GOLD<" in admin_page and ">1234<" in admin_page and "Letter Q · Gold-plated" in admin_page

@@ -1,6 +1,7 @@
 """Catalog import: idempotent, all-or-nothing, and clear about what is wrong."""
 
 import json
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -84,12 +85,36 @@ def test_reimport_updates_prices_and_drops_removed_variants(app, tmp_path):
     (jewel(variants=[{"sku": "X1", "name": "X", "price": "49.001", "currency": "EUR"}]),
      "variants[0].price: '49.001' is not an amount like '49.00'"),
     (jewel(image="javascript:alert(1)"), "product 'diamond-letter-jewel': image"),
+    (jewel(translations={"NL": {"name": "Letter"}}),
+     "translations: 'NL' is not one of the shop's other languages (nl)"),
+    (jewel(translations={"en": {"name": "Letter"}}), "translations: 'en' is not one of the shop's other languages"),
+    (jewel(translations={"nl": {"slug": "letter"}}), "translations.nl: 'slug' cannot be translated"),
+    (jewel(translations={"nl": {"name": " "}}), "translations.nl.name: must be a non-empty string"),
+    (jewel(translations=["nl"]), "product 'diamond-letter-jewel': translations: must be an object"),
+    (jewel(variants=[{"sku": "X1", "name": "X", "price": "49.00", "currency": "EUR",
+                      "translations": {"nl": {"description": "X"}}}]),
+     "variants[0].translations.nl: 'description' cannot be translated (only name)"),
 ])
 def test_a_bad_file_names_the_product_and_field(app, tmp_path, product, message):
     with app.app_context():
         with pytest.raises(CatalogError) as error:
             import_catalog_file(write(tmp_path, [product]), "EUR")
         assert message in str(error.value)
+
+
+def test_texts_carry_their_translations_and_a_reimport_replaces_them(app, tmp_path):
+    dutch = {"nl": {"name": "Letterhanger", "description": "Glanzend."}}
+    variants = [{"sku": "DLJ-SILVER", "name": "Silver", "price": "49.00", "currency": "EUR",
+                 "translations": {"nl": {"name": "Zilver"}}}]
+    with app.app_context():
+        import_catalog_file(write(tmp_path, [jewel(translations=dutch, variants=variants)]), "EUR")
+        product = db.session.scalar(select(Product))
+        assert (product.translated("name", "nl"), product.translated("description", "nl")) == ("Letterhanger",
+                                                                                             "Glanzend.")
+        assert (product.translated("name", "en"), product.variants[0].translated("name", "nl")) == ("Letter", "Zilver")
+        import_catalog_file(write(tmp_path, [jewel(variants=variants[:1])], "v2.json"), "EUR")
+        db.session.refresh(product)
+        assert product.translations is None and product.translated("name", "nl") == "Letter"  # the file says none
 
 
 def test_nothing_is_half_imported(app, tmp_path):
@@ -182,3 +207,59 @@ def test_a_price_the_currency_or_stripe_cannot_take_is_refused(app, tmp_path, cu
     product = jewel(variants=[{"sku": "X1", "name": "X", "price": price, "currency": currency}])
     with app.app_context(), pytest.raises(CatalogError, match=message):
         import_catalog_file(write(tmp_path, [product]), currency)
+
+
+def test_a_variant_marked_default_is_the_default_else_the_first(app, tmp_path):
+    variants = jewel()["variants"]
+    with app.app_context():
+        import_catalog_file(write(tmp_path, [jewel()]), "EUR")
+        product = db.session.scalar(select(Product))
+        assert product.default_variant.sku == "DLJ-SILVER"
+        marked = jewel(variants=[variants[0], {**variants[1], "default": True}])
+        import_catalog_file(write(tmp_path, [marked], "v2.json"), "EUR")
+        db.session.expire_all()
+        assert db.session.scalar(select(Product)).default_variant.sku == "DLJ-GOLD"
+        import_catalog_file(write(tmp_path, [jewel()], "v3.json"), "EUR")  # the mark goes with the file
+        db.session.expire_all()
+        assert db.session.scalar(select(Product)).default_variant.sku == "DLJ-SILVER"
+
+
+@pytest.mark.parametrize("default, message", [
+    ("yes", "variants[0].default: must be true or false"),
+    (True, "variants: only one variant may be the default"),
+])
+def test_a_bad_default_mark_is_named(app, tmp_path, default, message):
+    variants = [{**variant, "default": default} for variant in jewel()["variants"]]
+    with app.app_context(), pytest.raises(CatalogError, match=re.escape(message)):
+        import_catalog_file(write(tmp_path, [jewel(variants=variants)]), "EUR")
+
+
+def test_the_demo_catalog_names_each_variant_as_the_designer_does():
+    """The cart and the designer say the same words for the same variant ("Gold-plated", not "18k gold")."""
+    from sandboxes.twikit.products import V1_PRODUCTS
+
+    catalog = json.loads(DEMO_CATALOG.read_text())
+    # Plain products (the gift box) have no designer: Twikit never sees them.
+    ours = {v["sku"]: v["name"] for p in catalog["products"] if p.get("customizable", True) for v in p["variants"]}
+    theirs = {}
+    for product in V1_PRODUCTS:
+        rule = product["variations"]
+        [parameter] = [p for p in product["parameters"] if p["key"] == rule["parameter"]]
+        for option in parameter["options"]:
+            theirs[rule["options"][option["value"]]["sku"]] = option["label"]["en"]
+    assert ours == theirs
+
+
+def test_the_demo_catalogs_default_variants_are_where_the_designer_starts():
+    """The plugin announces a variation only on a change, so the page's start must be the plugin's start."""
+    from sandboxes.twikit.products import V1_PRODUCTS
+
+    catalog = json.loads(DEMO_CATALOG.read_text())
+    ours = {p["key"]: next((v for v in p["variants"] if v.get("default")), p["variants"][0])["sku"]
+            for p in catalog["products"] if p.get("customizable", True)}
+    theirs = {}
+    for product in V1_PRODUCTS:
+        rule = product["variations"]
+        [parameter] = [p for p in product["parameters"] if p["key"] == rule["parameter"]]
+        theirs[product["key"]] = rule["options"][parameter["default"]]["sku"]
+    assert ours == theirs

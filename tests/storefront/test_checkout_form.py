@@ -1,5 +1,7 @@
 """The checkout form: the spec's address fields, their labels, and bad input that loses nothing."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -11,6 +13,7 @@ from ..support.forms import BILLING_FORM, csrf_token_from
 
 LABELS = ["First name", "Last name", "Email", "Address line 1", "Address line 2", "Postal code", "City",
           "Country", "Company name", "VAT number", "Phone"]
+OPTIONAL = ["Address line 2", "Company name", "VAT number", "Phone"]
 
 
 def test_an_empty_cart_cannot_check_out(client, demo_catalog):
@@ -23,7 +26,9 @@ def test_the_form_has_every_address_field_with_its_label(client, demo_catalog):
     page = client.get("/checkout").get_data(as_text=True)
     for prefix in ("billing", "delivery"):
         for label in LABELS:
-            assert f'>{label}</label>' in page, label
+            # "(optional)" is part of the label, so it stays on the label's line and is read with it.
+            optional = ' <span class="optional">(optional)</span>' if label in OPTIONAL else ""
+            assert re.search(rf'<label for="{prefix}-\w+">{label}{re.escape(optional)}</label>', page), label
         assert f'id="{prefix}-country_iso"' in page
     assert "<legend>Delivery address</legend>" in page
     assert "Deliver to a different address</label>" in page
@@ -124,3 +129,34 @@ def test_the_summary_shows_shipping_with_delivery_times_tax_codes_and_terms(app,
     assert "Included in the prices" in page and "Enter it on the payment page" in page
     assert 'data-summary-total>€53.95<' in page
     assert 'href="https://shop.example/terms"' in page
+
+
+def test_only_fields_with_an_error_point_at_it(client, demo_catalog):
+    add_to_cart(client)
+    page = client.get("/checkout").get_data(as_text=True)
+    assert "aria-describedby" not in page and "None" not in page
+    token = csrf_token_from(page)
+    page = client.post("/checkout", data={"csrf_token": token, **BILLING_FORM, "billing-city": ""}).get_data(
+        as_text=True)
+    assert re.findall(r'aria-describedby="([^"]+)"', page) == ["billing-city-error"]
+    assert 'id="billing-city-error"' in page and "None" not in page
+
+
+def test_in_dutch_the_form_its_messages_and_the_countries_are_dutch(client, demo_catalog):
+    add_to_cart(client)
+    page = client.get("/checkout?lang=nl").get_data(as_text=True)
+    assert '>Postcode</label>' in page and '>Telefoon <span class="optional">(optioneel)</span></label>' in page
+    assert '<option value="BE">België</option>' in page and '<option value="DE">Duitsland</option>' in page
+    countries = re.findall(r'<option value="[A-Z]{2}">([^<]+)</option>', page.split('id="billing-country_iso"')[1]
+                           .split("</select>")[0])
+    # By their Dutch names, as people look for them: Åland with the A's, Réunion with the R's.
+    assert countries.index("Åland") < countries.index("Albanië") < countries.index("België")
+    assert countries.index("Qatar") < countries.index("Réunion") < countries.index("Roemenië")
+    assert "1 × Diamanten letterhanger<br><small>Sterling zilver</small>" in page  # the catalog's Dutch texts
+    token = csrf_token_from(page)
+    page = client.post("/checkout?lang=nl", data={"csrf_token": token, **BILLING_FORM, "billing-zip": "!",
+                                                  "billing-last_name": ""}).get_data(
+        as_text=True)
+    assert "Verbeter de gemarkeerde velden hieronder." in page
+    assert 'id="billing-last_name-error">Dit veld is verplicht.' in page
+    assert "Gebruik letters, cijfers, spaties en streepjes." in page

@@ -32,9 +32,10 @@ def test_the_wheel_holds_the_whole_shop_and_no_sandbox(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     top_level = {name.split("/", 1)[0] for name in names if not name.split("/", 1)[0].endswith(".dist-info")}
     assert top_level == {"storefront"}
-    # What the shop needs at run time travels with it: pages, static files, migrations.
+    # What the shop needs at run time travels with it: pages, static files, migrations, translations.
     for needed in ("storefront/templates/base.html", "storefront/static/js/twikit-embed.js",
-                   "storefront/migrations/env.py", "storefront/catalog/demo-catalog.json"):
+                   "storefront/migrations/env.py", "storefront/catalog/demo-catalog.json",
+                   "storefront/translations/nl/LC_MESSAGES/messages.po"):
         assert needed in names
     metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("METADATA"))).decode()
     base = [line for line in metadata.splitlines() if line.startswith("Requires-Dist:") and "extra ==" not in line]

@@ -1,13 +1,17 @@
 """The shop's pages through the test client: listing, product embed markup, headers, locale."""
 
 import json
+import re
 
+import pytest
 from sqlalchemy import select
 
+from storefront.catalog.importer import import_catalog_file
 from storefront.extensions import db
 from storefront.models import Product, ScriptVersion
 
 from ..support.forms import csrf_token_from
+from ..support.shop import DEMO_CATALOG
 
 
 def test_home_lists_published_products_with_links_named_after_them(app, client, demo_catalog):
@@ -30,7 +34,7 @@ def test_product_page_embeds_the_current_script_with_the_shops_prices(app, clien
     assert 'data-twikit-locale="en"' in page
     prices = json.loads(page.split("data-twikit-prices>")[1].split("</script>")[0])
     assert prices["DLJ-GOLD"] == {"name": "Gold-plated", "price": "€89.00"}
-    assert 'type="module" src="/static/js/twikit-embed.js"' in page
+    assert re.search(r'type="module" src="/static/[0-9a-f]{12}/js/twikit-embed\.js"', page)
 
 
 def test_the_newest_script_version_is_current_and_reading_it_writes_nothing(app, client, demo_catalog):
@@ -62,9 +66,42 @@ def test_csp_allows_scripts_only_from_self_and_twikit(client, demo_catalog):
     directives = dict(d.strip().split(" ", 1) for d in response.headers["Content-Security-Policy"].split(";"))
     assert directives["script-src"] == "'self' http://127.0.0.1:5001"
     assert directives["object-src"] == "'none'"
-    assert "http://127.0.0.1:5001" in directives["connect-src"]  # the plugin saves to its own origin
+    assert directives["connect-src"] == "'self' http://127.0.0.1:5001"  # the plugin saves to its own origin
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize("shop_overrides", [{"TWIKIT_CONNECT_ORIGINS": ("https://api.twikit.example",),
+                                             "TWIKIT_PREVIEW_ORIGINS": ("https://img.twikit.example",)}])
+def test_csp_follows_the_connect_and_preview_origin_settings(client, demo_catalog, shop_overrides):
+    response = client.get("/products/diamond-letter-pendant")
+    directives = dict(d.strip().split(" ", 1) for d in response.headers["Content-Security-Policy"].split(";"))
+    assert directives["connect-src"] == "'self' https://api.twikit.example"
+    assert directives["img-src"] == "'self' data: blob: https://img.twikit.example http://127.0.0.1:5001"
+    assert directives["script-src"] == "'self' http://127.0.0.1:5001"
+
+
+def test_the_product_page_starts_from_the_default_variant(app, client, tmp_path):
+    catalog = json.loads(DEMO_CATALOG.read_text())
+    keyring = next(product for product in catalog["products"] if product["key"] == "name-keyring")
+    keyring["variants"][1]["default"] = True  # a merchant whose plugin starts at the large size
+    (tmp_path / "catalog.json").write_text(json.dumps(catalog))
+    with app.app_context():
+        import_catalog_file(tmp_path / "catalog.json", "EUR")
+    page = client.get("/products/name-keyring").get_data(as_text=True)
+    assert 'data-twikit-default-sku="NKR-LRG"' in page
+    assert 'name="sku" value="NKR-LRG"' in page
+    assert "€21.95" in page and "Large (26 mm high)" in page
+    page = client.get("/products/diamond-letter-pendant").get_data(as_text=True)
+    assert 'data-twikit-default-sku="DLJ-SILVER"' in page  # none marked: the first
+
+
+@pytest.mark.parametrize("shop_overrides", [{"TWIKIT_LOCALES": {"en": "default", "nl": "nl-BE"}}])
+def test_the_plugin_gets_the_locale_the_setting_maps_to(client, demo_catalog, shop_overrides):
+    page = client.get("/products/diamond-letter-pendant").get_data(as_text=True)
+    assert 'data-twikit-locale="default"' in page  # the spec's own example's locale
+    page = client.get("/products/diamond-letter-pendant", headers={"Accept-Language": "nl"}).get_data(as_text=True)
+    assert 'data-twikit-locale="nl-BE"' in page
 
 
 def test_switching_to_dutch_changes_labels_prices_and_the_plugin_locale(client, demo_catalog):

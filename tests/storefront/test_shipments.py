@@ -117,12 +117,16 @@ def test_a_plain_only_order_is_shipped_by_the_merchant_alone(app, client):
     identifier = make_order(app, status="paid", lines=[GIFT_BOX, {**GIFT_BOX, "sku": "BOX-LARGE"}])
     assert order_of(app, identifier).twikit_delivery is None
     log_in(client)
+    admin = client.get(f"/admin/orders/{identifier}").get_data(as_text=True)
+    assert "data-admin-status>Paid, yours to ship<" in admin and "Twikit never gets this order" in admin
+    assert "2 line(s) of this order are yours to ship." in admin  # the actions card points at the form
     admin_ship(client, identifier, line_ids(app, identifier, 1, 2), tracking_url="")
     order = order_of(app, identifier)
     assert (order.status, order.submitted_at) == ("shipped", None)
     assert transitions(app, identifier) == [("paid", "shipped")]
     page = status_page(app, client, identifier)
-    assert "MER-42" in page and "data-tracking-url" not in page  # no link given, none shown
+    parcel = page.split("data-parcels>")[1].split("data-not-shipped-part")[0]
+    assert "MER-42" in parcel and "<p data-tracking-url-line hidden>" in parcel  # no link given, none shown
     # Its progress skips Twikit: paid, then shipped.
     assert "Submitted for production" not in page and page.count("data-progress-done") == 2
 

@@ -19,7 +19,7 @@ def answer(http_status, code=None):
     (answer(400, 3), False, Outcome.REJECTED),
     *[(answer(400, code), False, Outcome.REJECTED) for code in (4, 5, 6, 7, 8, 10)],
     (answer(400, 9), False, Outcome.REJECTED),          # first attempt: someone else's identifier
-    (answer(400, 9), True, Outcome.SUBMITTED),          # our own earlier attempt got through
+    (answer(400, 9), True, Outcome.SUBMITTED_UNCONFIRMED),  # our own earlier attempt got through; how, unknown
     (answer(500, 0), False, Outcome.RETRY),
     (answer(503), False, Outcome.RETRY),                # 5xx without a result code
     (answer(200), False, Outcome.RETRY),                # 2xx without a parseable body

@@ -71,6 +71,35 @@ def test_each_address_goes_to_the_party_its_setting_names(bill_to, deliver_to):
     assert payload["deliveryAddress"] == (MERCHANT if deliver_to == "merchant" else customer["deliveryAddress"])
 
 
+BRONTE = {"first_name": "Charlotte", "last_name": "Brontë", "email": "charlotte@example.com",
+          "address_line1": "Church St 1", "zip": "BD22 8DR", "city": "Haworth", "country_iso": "GB"}
+# Written out by hand: "ë" travels as the six ASCII characters \u00eb, so the string is ASCII only.
+EXPECTED_BRONTE_PAYLOAD = (
+    '{"items":[{"configurationId":1001,"amount":1,"identifier":"TW-261129-BRONTE-1"}],'
+    '"identifier":"TW-261129-BRONTE",'
+    '"billingAddress":{"firstName":"Charlotte","lastName":"Bront\\u00eb","email":"charlotte@example.com",'
+    '"addressLine1":"Church St 1","zip":"BD22 8DR","city":"Haworth","countryIso":"GB"},'
+    '"deliveryAddress":{"firstName":"Charlotte","lastName":"Bront\\u00eb","email":"charlotte@example.com",'
+    '"addressLine1":"Church St 1","zip":"BD22 8DR","city":"Haworth","countryIso":"GB"},'
+    '"data":{"orderReference":"TW-261129-BRONTE"}}'
+)
+# md5(EXPECTED_BRONTE_PAYLOAD + "s3cret"), computed once with `md5sum` and written down here.
+EXPECTED_BRONTE_HASH = "e9011e595888aff6d8dc298c98fc636f"
+
+
+def test_non_ascii_text_is_sent_as_ascii_escapes_so_the_hash_cannot_depend_on_an_encoding():
+    payload = serialise(build_order_payload(build_order(identifier="TW-261129-BRONTE", billing_address=BRONTE)))
+    assert payload == EXPECTED_BRONTE_PAYLOAD
+    assert payload.isascii() and "Brontë" not in payload and json.loads(payload)["billingAddress"]["lastName"] == \
+        "Brontë"
+    assert payload_hash(payload, "s3cret") == EXPECTED_BRONTE_HASH
+    # Whichever common encoding Twikit hashes the string in, the bytes and so the md5 are the same;
+    # with a raw "ë" they would not be (UTF-8 has two bytes for it, Latin-1 one).
+    for encoding in ("ascii", "latin-1", "cp1252", "utf-8"):
+        assert hashlib.md5((payload + "s3cret").encode(encoding)).hexdigest() == EXPECTED_BRONTE_HASH
+    assert "Brontë".encode() != "Brontë".encode("latin-1")
+
+
 def test_non_ascii_is_hashed_as_utf8():
     text = '{"identifier":"Zoë"}'
     assert payload_hash(text, "é") == hashlib.md5("{\"identifier\":\"Zoë\"}é".encode()).hexdigest()

@@ -1,5 +1,7 @@
 """The four Twikit webhooks, as Twikit calls them: valid, malformed, repeated, late and out of order."""
 
+import json
+
 import pytest
 from sqlalchemy import select
 
@@ -35,6 +37,20 @@ def test_a_wrong_token_is_a_404_and_is_not_logged(app, client, route):
     assert count(app, WebhookDelivery) == 0
 
 
+def test_while_rotating_both_tokens_work_and_no_other(app, tmp_path, database_url):
+    # The same (already created) database; TWIKIT_WEBHOOK_TOKEN="new,old" while Twikit's publisher moves over.
+    rotating = create_app(shop_config(tmp_path, database_url, TWIKIT_WEBHOOK_TOKEN="new-token-1, old-token-2"))
+    client, identifier = rotating.test_client(), make_order(rotating)
+    body = {"identifier": identifier, "configurationIds": [1001]}
+    for token in ("new-token-1", "old-token-2"):
+        assert client.post(url("payment-verification", token=token), json=body).json == {"success": True, "error": ""}
+    for token in ("new-token-1,old-token-2", "new-token-1 ", "old-token", "demo-webhook-token"):
+        assert client.post(url("payment-verification", token=token), json=body).status_code == 404, token
+    with rotating.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.mark.parametrize("route", ROUTES)
 @pytest.mark.parametrize("body", [b"{not json", b"\xff\xfe\x00", b"", b"[" * 50_000])
 def test_malformed_json_is_a_400_with_an_error(app, client, route, body):
@@ -57,8 +73,14 @@ def test_malformed_json_is_a_400_with_an_error(app, client, route, body):
      "success must be true or false"),
     ("production-completion", {"identifier": 7, "url": "", "success": True, "error": ""},
      "identifier must be a string"),
-    ("production-completion", {"identifier": "TW-1", "url": None, "success": True, "error": ""},
+    ("production-completion", {"identifier": "TW-1", "url": 7, "success": True, "error": ""},
      "url must be a string"),
+    ("production-completion", {"identifier": "TW-1", "url": "", "success": True, "error": False},
+     "error must be a string"),
+    ("order-completion", {"identifier": "TW-1", "trackingUrl": ["x"], "trackingId": "", "lineItems": []},
+     "trackingUrl must be a string"),
+    ("order-completion", {"identifier": "TW-1", "trackingUrl": "", "trackingId": 1234, "lineItems": []},
+     "trackingId must be a string"),
     ("order-completion", {"identifier": "TW-1", "trackingUrl": "", "trackingId": "", "lineItems": {}},
      "lineItems must be a list"),
     ("order-completion", {"identifier": "TW-1", "trackingUrl": "", "trackingId": "",
@@ -274,7 +296,7 @@ def test_the_status_page_shows_production_and_tracking(app, client):
     with app.test_request_context():
         link = status_url(order_of(app, identifier))
     page = client.get(link).get_data(as_text=True)
-    assert "data-order-status>Produced<" in page and "data-tracking-id" not in page
+    assert "data-order-status>Produced<" in page and "data-order-shipments hidden" in page
     client.post(url("order-completion"), json=shipping_report(identifier))
     page = client.get(link).get_data(as_text=True)
     assert "data-order-status>Shipped<" in page
@@ -359,7 +381,7 @@ def test_a_script_from_elsewhere_is_refused_and_nothing_changes(app, client, scr
 def test_production_refuses_plain_http_even_from_an_allowed_origin(app, tmp_path, database_url):
     # A second shop on the same (already migrated) database, in production mode with every secret set.
     production = create_app(shop_config(
-        tmp_path, database_url, **PRODUCTION_ENV, STOREFRONT_MODE="production",
+        tmp_path, database_url, **(PRODUCTION_ENV | {"DATABASE_URL": database_url}), STOREFRONT_MODE="production",
         TWIKIT_SCRIPT_ORIGINS=("https://cdn.twikit.example", "http://cdn.twikit.example")))
     client, token = production.test_client(), PRODUCTION_ENV["TWIKIT_WEBHOOK_TOKEN"]
     body = {"scriptUrl": "http://cdn.twikit.example/plugin/v8/twikit.js", "products": []}
@@ -371,3 +393,98 @@ def test_production_refuses_plain_http_even_from_an_allowed_origin(app, tmp_path
         assert current_script_url() == body["scriptUrl"]
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.mark.parametrize("script_url", [
+    "http://127.0.0.1:5001/api/v1/orders/x?callback=alert",  # an API path on the allowed origin, with a callback
+    "http://127.0.0.1:5001/healthz",                          # on the origin, outside /plugin/
+    "https://cdn.twikit.example/plugin/v9/twikit.js?v=9",     # a query string
+    "https://cdn.twikit.example/plugin/v9/twikit.js?",
+    "https://cdn.twikit.example/plugin/v9/twikit.js#top",     # a fragment
+    "https://cdn.twikit.example/plugin/../api/v1/x.js",       # /api/ to a browser
+    "https://cdn.twikit.example/plugin/%2e%2e/api/v1/x.js",
+    "https://cdn.twikit.example/plugin/v9%2f..%2f..%2fapi/x.js",
+    "https://cdn.twikit.example/plugins/v9/twikit.js",        # a prefix of the folder name is not the folder
+])
+def test_a_script_outside_the_allowed_paths_is_refused(app, client, script_url):
+    before = script_versions(app)
+    response = publish(client, script_url)
+    assert response.status_code == 400 and "TWIKIT_SCRIPT_PATHS" in response.json["error"]
+    assert script_versions(app) == before
+    assert deliveries(app, "website-publication")[0].outcome == "refused"
+
+
+@pytest.mark.parametrize("shop_overrides", [{"TWIKIT_SCRIPT_ORIGINS": ("https://cdn.twikit.example",),
+                                             "TWIKIT_SCRIPT_URL": "https://cdn.twikit.example/a/v1/twikit.js",
+                                             "TWIKIT_SCRIPT_PATHS": ("/a/", "/b/")}])
+def test_the_allowed_paths_are_a_setting(app, client, shop_overrides):
+    assert publish(client, "https://cdn.twikit.example/b/v2/twikit.js").status_code == 200
+    assert publish(client, "https://cdn.twikit.example/c/v3/twikit.js").status_code == 400
+
+
+# --- optional strings may be null; any other wrong type is a 400 ----------------------------
+
+def test_null_or_absent_optional_strings_read_as_empty(app, client):
+    produced, shipped = make_order(app, identifier="TW-261129-NULL01"), make_order(app, identifier="TW-261129-NULL02")
+    response = client.post(url("production-completion"), json={"identifier": produced, "url": None,
+                                                                "success": True, "error": None})
+    assert (response.status_code, response.json) == (200, {"error": ""})
+    assert order_of(app, produced).status == "production_complete"
+    failed = make_order(app, identifier="TW-261129-NULL03")
+    response = client.post(url("production-completion"), json={"identifier": failed, "success": False})
+    assert (response.status_code, order_of(app, failed).attention_reason) == (
+        200, "Production failed at Twikit: no reason given")
+    body = shipping_report(shipped, trackingUrl=None, trackingId=None)
+    assert client.post(url("order-completion"), json=body).json == {"error": ""}
+    order = order_of(app, shipped)
+    assert (order.status, order.tracking_url, order.tracking_id) == ("shipped", None, None)
+    del body["trackingUrl"], body["trackingId"]
+    assert client.post(url("order-completion"), json=body).json == {"error": ""}  # a repeat, as absent
+
+
+# --- the tracking link a customer sees ---------------------------------------------------------
+
+@pytest.mark.parametrize("tracking_url, kept", [
+    ("https://track.example/1Z999", "https://track.example/1Z999"),
+    ("http://track.example/1Z999", None),        # shown to a customer: https only
+    ("ftp://track.example/1Z999", None),
+])
+def test_only_an_https_tracking_url_becomes_a_link(app, client, tracking_url, kept):
+    identifier = make_order(app)
+    client.post(url("order-completion"), json=shipping_report(identifier, trackingUrl=tracking_url))
+    order = order_of(app, identifier)
+    assert (order.status, order.tracking_url) == ("shipped", kept)
+    with app.test_request_context():
+        page = client.get(status_url(order)).get_data(as_text=True)
+    assert (f'href="{tracking_url}"' in page) == bool(kept)  # the live page keeps a hidden, empty slot
+    assert "track.example" not in page or 'rel="noopener noreferrer">' in page
+
+
+# --- no input is a 500: lone surrogates ----------------------------------------------------
+
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("field", ["identifier", "error", "trackingId", "scriptUrl", "ignored"])
+def test_a_lone_surrogate_anywhere_is_a_400_and_the_delivery_is_logged(app, client, route, field):
+    identifier = make_order(app)
+    bodies = {"payment-verification": {"identifier": identifier, "configurationIds": [1001]},
+              "production-completion": production_report(identifier, success=False),
+              "order-completion": shipping_report(identifier),
+              "website-publication": {"scriptUrl": NEW_SCRIPT, "products": []}}
+    body = bodies[route]
+    body[field] = "Bront\ud800"
+    raw = json.dumps(body)  # json writes it as the escape \ud800, as any JSON encoder may
+    assert "\\ud800" in raw
+    before = snapshot(app, identifier)
+    response = client.post(url(route), data=raw, content_type="application/json")
+    assert response.status_code == 400 and "lone UTF-16 surrogate" in response.json["error"]
+    assert snapshot(app, identifier) == before
+    [delivery] = deliveries(app, route)
+    assert (delivery.raw_body, delivery.http_status, delivery.outcome) == (raw, 400, "invalid")
+
+
+def test_a_paired_surrogate_is_ordinary_text(app, client):
+    identifier = make_order(app)
+    body = production_report(identifier, success=False, error="Printer \ud83d\udda8 jammed")  # U+1F5A8
+    response = client.post(url("production-completion"), data=json.dumps(body), content_type="application/json")
+    assert response.status_code == 200
+    assert order_of(app, identifier).production_error == "Printer \U0001f5a8 jammed"

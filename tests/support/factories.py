@@ -20,7 +20,7 @@ from datetime import timedelta
 from storefront.catalog.importer import import_catalog_file
 from storefront.checkout.service import new_order_identifier
 from storefront.extensions import db
-from storefront.models import Order, OrderLine, utcnow
+from storefront.models import Order, OrderLine, Shipment, utcnow
 from storefront.orders.states import Status
 from storefront.outbox import JobKind, enqueue
 
@@ -69,6 +69,7 @@ def build_order(*, identifier: str | None = IDENTIFIER, status: str = Status.SUB
     total_cents: the sum of the lines unless given (the subtotal is the same).
     twikit_delivery: where Twikit delivers the customised lines ("customer" or "merchant"),
         as checkout records it from TWIKIT_DELIVER_TO; left unset for an order of plain products only.
+        A shipped order has shipped whole, in one parcel without tracking.
     """
     status = Status(status)
     identifier = identifier or new_order_identifier()
@@ -83,8 +84,15 @@ def build_order(*, identifier: str | None = IDENTIFIER, status: str = Status.SUB
         order.lines.append(_order_line(f"{identifier}-{number}", line))
     total = sum(line.total_cents for line in order.lines) if total_cents is None else total_cents
     order.subtotal_cents = order.total_cents = total
-    if any(line.configuration_id is not None for line in order.lines):
+    customised = any(line.configuration_id is not None for line in order.lines)
+    if customised:
         order.twikit_delivery = twikit_delivery
+    if status is Status.SHIPPED:
+        # Shipped whole, in one parcel: Twikit's when it made and delivered it, else the merchant's.
+        by_twikit = customised and twikit_delivery == "customer"
+        order.shipped_at = now
+        order.twikit_completed_at = now if customised else None
+        order.shipments.append(Shipment(shipped_by="twikit" if by_twikit else "merchant", lines=list(order.lines)))
     return order
 
 

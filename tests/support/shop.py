@@ -12,12 +12,13 @@ DEMO_CATALOG = ROOT / "storefront" / "catalog" / "demo-catalog.json"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
 
-# Every secret a production shop needs, none of them a demo value.
+# Every setting a production shop refuses to start without: no demo value, no short secret, no SQLite.
 PRODUCTION_ENV = {
-    "SECRET_KEY": "s3cret-from-the-platform",
+    "SECRET_KEY": "s3cret-from-the-platform-0123456789abcdef",
+    "DATABASE_URL": "postgresql://shop@db.example:5432/shop",
     "TWIKIT_INTEGRATION_ID": "int-42",
     "TWIKIT_PAYLOAD_SECRET": "payload-secret-from-twikit",
-    "TWIKIT_WEBHOOK_TOKEN": "hook-token-1234567890",
+    "TWIKIT_WEBHOOK_TOKEN": "hook-token-1234567890-abcdef",
     "TWIKIT_SCRIPT_URL": "https://cdn.twikit.example/plugin/v7/twikit.js",
     "STRIPE_SECRET_KEY": "sk_test_real",
     "STRIPE_WEBHOOK_SECRET": "whsec_real",

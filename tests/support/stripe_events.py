@@ -40,3 +40,25 @@ def pay(session_url: str, card: str = "4242 4242 4242 4242") -> requests.Respons
     return requests.post(session_url, data={"email": "ada@example.com", "card_number": card, "expiry": "12/34",
                                             "cvc": "123", "cardholder_name": "Ada Lovelace"},
                          allow_redirects=False, timeout=10)
+
+
+def paid_session(stripe_url: str, client_reference_id: str, amount: int = 4900) -> dict:
+    """A Checkout Session for one line of ``amount`` cents, paid with 4242 on the sandbox's hosted page."""
+    response = requests.post(f"{stripe_url}/v1/checkout/sessions", headers={"Authorization": "Bearer sk_test_sandbox"},
+                             data={"mode": "payment", "success_url": "http://127.0.0.1:9/success",
+                                   "client_reference_id": client_reference_id,
+                                   "line_items[0][quantity]": "1",
+                                   "line_items[0][price_data][currency]": "eur",
+                                   "line_items[0][price_data][unit_amount]": str(amount),
+                                   "line_items[0][price_data][product_data][name]": "Pendant"}, timeout=10)
+    response.raise_for_status()
+    pay(response.json()["url"])
+    return fetch_session(stripe_url, response.json()["id"])
+
+
+def events_about(stripe_url: str, event_type: str, object_field: str, value: str) -> list[dict]:
+    """The sandbox's events of one type whose object's ``object_field`` is ``value``, newest first."""
+    response = requests.get(f"{stripe_url}/v1/events", params={"type": event_type, "limit": 100},
+                            headers={"Authorization": "Bearer sk_test_sandbox"}, timeout=10)
+    response.raise_for_status()
+    return [e for e in response.json()["data"] if e["data"]["object"].get(object_field) == value]

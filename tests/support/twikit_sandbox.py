@@ -46,3 +46,16 @@ class TwikitSandbox:
         response = requests.get(f"{self.url}/api/sandbox/verification-calls", params={"limit": 500}, timeout=10)
         response.raise_for_status()
         return [call for call in response.json()["calls"] if call["identifier"] == identifier]
+
+    def mark_produced(self, identifier: str, url: str = "") -> None:
+        """The producer marks production complete in the back-office; Twikit sends production-completion."""
+        response = requests.post(f"{self.url}/orders/{identifier}", timeout=30, allow_redirects=False,
+                                 data={"action": "production-completion", "success": "yes", "url": url, "error": ""})
+        assert response.status_code == 303, response.text
+
+    def mark_shipped(self, identifier: str, tracking_url: str, tracking_id: str) -> None:
+        """The producer marks the order ready in the back-office; Twikit sends order-completion."""
+        response = requests.post(f"{self.url}/orders/{identifier}", timeout=30, allow_redirects=False,
+                                 data={"action": "order-completion", "trackingUrl": tracking_url,
+                                       "trackingId": tracking_id})
+        assert response.status_code == 303, response.text

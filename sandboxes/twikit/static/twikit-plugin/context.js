@@ -40,7 +40,11 @@ function createContext(productKey, locale, target, options) {
   const values = {};
   product.parameters.forEach((parameter) => { values[parameter.key] = parameter.default; });
   const state = {
-    model: null, job: null, controls: null, variation: null, status: null, progress: null,
+    model: null, job: null, controls: null, status: null, progress: null,
+    // The variation the defaults imply: the one the merchant set the product to start in. No
+    // callback announces it: variationChanged "is called when a change in parameters causes the
+    // configuration to be of another variant", so a shop must know its starting variant itself.
+    variation: variationFor(product, values),
     loaded: false, destroyed: false, pendingSaves: []
   };
 
@@ -59,18 +63,21 @@ function createContext(productKey, locale, target, options) {
     emit('statusChanged', [progress, status]);
   }
 
+  /** Announce a change of variation; the same variation again is no change. */
   function checkVariation() {
     const next = variationFor(product, values);
-    if (state.variation && state.variation.id === next.id) return;
+    if (state.variation.id === next.id) return;
     state.variation = next;
     emit('variationChanged', [Object.assign({}, next)]);
   }
 
-  /** The first loading step: the controls and the initial variation. */
+  /** The first loading step: the controls. */
   function setup() {
     state.controls = buildControls(product, language, values, idPrefix, applyValue);
-    emit('parametersReady', [window.jQuery ? window.jQuery(state.controls.element) : state.controls.element]);
-    checkVariation();
+    // The spec types the argument `parameters: JQuery` and calls it "HTML elements": a jQuery
+    // object when the page has jQuery, else a plain array of the elements (one per parameter).
+    const elements = state.controls.elements.slice();
+    emit('parametersReady', [typeof window.jQuery === 'function' ? window.jQuery(elements) : elements]);
   }
 
   /** Start (or restart) building the model for the current values. */
@@ -134,7 +141,7 @@ function createContext(productKey, locale, target, options) {
       if (state.model && !state.job) saveNow(callback); else state.pendingSaves.push(callback);
     },
     getParameters() { return Object.assign({}, values); },
-    getVariation() { return state.variation && Object.assign({}, state.variation); },
+    getVariation() { return Object.assign({}, state.variation); },
     /** Change a parameter from code; the controls follow. Throws on an invalid value. */
     setParameter(key, value) {
       const parameter = product.parameters.find((candidate) => candidate.key === key);
@@ -148,7 +155,7 @@ function createContext(productKey, locale, target, options) {
       state.destroyed = true;
       state.job = null;
       viewer.destroy();
-      if (state.controls) state.controls.element.remove();
+      if (state.controls) state.controls.elements.forEach((element) => element.remove());
       const gone = new Error('twikit: this context was destroyed');
       state.pendingSaves.splice(0).forEach((callback) => deliver(callback, [gone]));
     }

@@ -1,12 +1,15 @@
 /* ---- controls.js: the parameter form controls handed to parametersReady(). ----
- * Real, labelled form controls, so they work with a keyboard and a screen
- * reader out of the box. Each control has name = parameter key and a
- * data-twikit-parameter attribute, so a shop (or a test) can find it. */
+ * One element per parameter ("HTML elements containing linked & bound
+ * parameters"), each holding a real, labelled form control, so they work with a
+ * keyboard and a screen reader out of the box. Each control has name =
+ * parameter key and a data-twikit-parameter attribute, so a shop (or a test)
+ * can find it. A typed value the product cannot be made with is flagged with
+ * standard HTML constraint validation (setCustomValidity, so the control's
+ * validity.valid is false) while the model keeps the last valid value. */
 
 // Zero-specificity defaults (:where) so any shop stylesheet wins without !important.
 const CONTROL_STYLES = `
-:where(.twikit-parameters) { display: grid; gap: 1rem; font: inherit; }
-:where(.twikit-field) { display: grid; gap: .35rem; margin: 0; padding: 0; border: 0; min-width: 0; }
+:where(.twikit-field) { display: grid; gap: .35rem; margin: 0 0 1rem; padding: 0; border: 0; min-width: 0; font: inherit; }
 :where(.twikit-field > label, .twikit-field > legend) { font-weight: 600; padding: 0; }
 :where(.twikit-field select, .twikit-field input[type=text]) { font: inherit; padding: .45rem .55rem; }
 :where(.twikit-range) { display: flex; gap: .75rem; align-items: center; }
@@ -70,17 +73,14 @@ function variationFor(product, values) {
 const formatRange = (parameter, value) => (parameter.unit ? `${value} ${parameter.unit}`.replace(' °', '°') : String(value));
 
 /**
- * Build the controls for `product`. `onChange(key, value)` is called with
- * valid values only. Returns {element, setValue(key, value)} so that
+ * Build the controls for `product`, one element per parameter. `onChange(key, value)`
+ * is called with valid values only. Returns {elements, setValue(key, value)} so that
  * context.setParameter() keeps the controls in sync.
  */
 function buildControls(product, locale, values, idPrefix, onChange) {
   injectControlStyles();
   const setters = {};
-  const form = h('div', {
-    class: 'twikit-parameters', lang: locale, role: 'group',
-    'aria-label': translate(locale, 'parametersLabel', { product: localized(product.name, locale) })
-  });
+  const elements = [];
 
   for (const parameter of product.parameters) {
     const id = `${idPrefix}-${parameter.key}`;
@@ -129,9 +129,10 @@ function buildControls(product, locale, values, idPrefix, onChange) {
     } else {
       field = buildTextField(parameter, locale, values[parameter.key], id, label, onChange, setters);
     }
-    form.appendChild(field);
+    field.setAttribute('lang', locale);
+    elements.push(field);
   }
-  return { element: form, setValue: (key, value) => setters[key] && setters[key](value) };
+  return { elements, setValue: (key, value) => setters[key] && setters[key](value) };
 }
 
 /** A text input that only passes on values the product can be made with. */
@@ -144,20 +145,26 @@ function buildTextField(parameter, locale, value, id, label, onChange, setters) 
   });
   const error = h('span', { id: `${id}-error`, class: 'twikit-error', 'aria-live': 'polite' });
   input.addEventListener('input', () => {
-    if (parameter.uppercase && input.value !== input.value.toUpperCase()) {
+    // One form for what people type: composed accents (NFC), and capitals where the product prints only those.
+    let typed = input.value.normalize('NFC');
+    if (parameter.uppercase) typed = typed.toUpperCase();
+    if (typed !== input.value) {
       const caret = input.selectionStart;
-      input.value = input.value.toUpperCase();
+      input.value = typed;
       input.setSelectionRange(caret, caret);
     }
     const valid = isValidValue(parameter, input.value);
+    const message = valid ? '' : translate(locale, 'invalidValue', { hint });
     input.setAttribute('aria-invalid', String(!valid));
+    input.setCustomValidity(message); // the page can ask control.validity.valid, as for any form control
     // Keep the last valid value in the visualisation while the customer is typing.
-    error.textContent = valid ? '' : translate(locale, 'invalidValue', { hint });
+    error.textContent = message;
     if (valid) onChange(parameter.key, input.value);
   });
   setters[parameter.key] = (next) => {
     input.value = next;
     input.setAttribute('aria-invalid', 'false');
+    input.setCustomValidity('');
     error.textContent = '';
   };
   return h('div', { class: 'twikit-field', 'data-twikit-field': parameter.key }, [

@@ -5,13 +5,11 @@ const FALLBACK_LOCALE = 'en';
 const MESSAGES = {
   en: {
     canvasLabel: '{product}, 3D preview. Drag or use the arrow keys to rotate.',
-    invalidValue: 'Not possible. {hint}.',
-    parametersLabel: '{product} options'
+    invalidValue: 'Not possible. {hint}.'
   },
   nl: {
     canvasLabel: '{product}, 3D-voorbeeld. Sleep of gebruik de pijltjestoetsen om te draaien.',
-    invalidValue: 'Niet mogelijk. {hint}.',
-    parametersLabel: 'Opties voor {product}'
+    invalidValue: 'Niet mogelijk. {hint}.'
   }
 };
 
