@@ -4,9 +4,11 @@ Start the demo first (scripts/demo, or python -m sandboxes.demo --port PORT); th
 Twikit sandbox, the Stripe sandbox and the mail catcher are found on the next
 three ports, as the demo places them.
 
-shop: walks one order from the product page to "shipped", as a customer and the
-producer would, and photographs each page on a laptop and on a phone:
-docs/screenshots/<page>.png and <page>-phone.png, the two e-mails included.
+shop: walks one mixed order (two designs and a plain gift box, with express
+shipping and the Stripe sandbox's demo promotion code) from the product page to
+"shipped", as a customer, the producer and the merchant would, and photographs
+each page on a laptop and on a phone: docs/screenshots/<page>.png and
+<page>-phone.png, the two e-mails included.
 admin: places three orders through the real pages (two paid with 4242, one whose
 payment verification Twikit cannot reach, so it needs attention) and photographs the
 back-office's order list, an order's page and the settings page at desktop and phone widths.
@@ -70,6 +72,11 @@ def shop_pages(browser, shop: str) -> None:
     page.get_by_label("Material").select_option("gold")
     page.get_by_role("button", name="Add to cart").click()
     page.wait_for_url("**/cart")
+    # A plain product beside the designs: no designer, just its variants.
+    page.goto(f"{shop}/products/gift-box")
+    page.screenshot(path=OUT / "plain-product.png")
+    page.get_by_role("button", name="Add to cart").click()
+    page.wait_for_url("**/cart")
     page.wait_for_timeout(500)
     both(page, "cart")
 
@@ -81,7 +88,15 @@ def shop_pages(browser, shop: str) -> None:
     billing.get_by_label("Country", exact=True).select_option("BE")
     both(page, "checkout")
 
+    # Stripe's page: the shop's shipping rates, and the sandbox's demo promotion code.
     page.get_by_role("button", name="Continue to payment").click()
+    page.wait_for_url("**/pay/cs_*")
+    page.get_by_label("Express delivery").check()
+    page.wait_for_load_state()
+    page.get_by_label("Promotion code").fill(page.locator("[data-demo-promotion-code]").inner_text())
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator("[data-amount=discount]")).to_be_visible()
+    page.screenshot(path=OUT / "payment.png", full_page=True)
     page.get_by_label("Card number").fill("4242 4242 4242 4242")
     page.get_by_label("Expiry (MM/YY)").fill("12/34")
     page.get_by_label("CVC").fill("123")
@@ -93,7 +108,8 @@ def shop_pages(browser, shop: str) -> None:
     expect(page.locator("[data-order-status]")).to_have_text("Submitted for production", timeout=30_000)
     both(page, "status")
 
-    # The producer makes it and ships it, in the Twikit sandbox's back-office.
+    # The producer makes the designs and ships them, in the Twikit sandbox's back-office: part of the order is
+    # on its way, and the gift box, which Twikit never saw, is still the merchant's to ship.
     producer = browser.new_page()
     producer.goto(f"{twikit}/orders/{identifier}")
     producer.get_by_label("Tracking / production URL").fill("https://producer.example/jobs/77")
@@ -101,14 +117,27 @@ def shop_pages(browser, shop: str) -> None:
     producer.get_by_label("Tracking URL").fill("https://track.example/1Z999AA10123456784")
     producer.get_by_label("Tracking ID").fill("1Z999AA10123456784")
     producer.get_by_role("button", name="Mark ready / shipped").click()
+    expect(page.locator("[data-order-status]")).to_have_text("Partly shipped", timeout=60_000)
+    both(page, "partly-shipped")
+
+    # The merchant ships the gift box from the back-office, with their own tracking.
+    merchant = browser.new_page(viewport=DESKTOP)
+    log_in(merchant, shop)
+    merchant.goto(f"{shop}/admin/orders/{identifier}")
+    form = merchant.locator("[data-ship-form]")
+    form.get_by_label("Tracking number").fill("MER-1042")
+    form.get_by_label("Tracking link (https)").fill("https://post.example/MER-1042")
+    form.get_by_role("button", name="Mark shipped and e-mail the customer").click()
+    merchant.close()
     expect(page.locator("[data-order-status]")).to_have_text("Shipped", timeout=60_000)
     both(page, "status-shipped")
 
     # Both e-mails, as a mail program shows their HTML.
-    for kind, words in (("confirmation", "is confirmed"), ("shipped", "has shipped")):
+    for kind, subject in (("confirmation", f"Your order {identifier} is confirmed"),
+                          ("shipped", f"Your order {identifier} has shipped")):
         for _ in range(60):
             messages = requests.get(f"{mail}/api/messages", timeout=10).json()["messages"]
-            found = [m for m in messages if identifier in m["subject"] and words in m["subject"]]
+            found = [m for m in messages if m["subject"] == subject]
             if found:
                 break
             page.wait_for_timeout(1000)

@@ -16,12 +16,18 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .safe_urls import is_from_origins, is_loopback, is_under_paths, origin_of, path_prefix
+from .checkout.shipping import load_shipping_rates
+from .money import check_currency
+from .safe_urls import http_link, is_from_origins, is_loopback, is_under_paths, origin_of, path_prefix
 
 TWIKIT_PRODUCTION_API_URL = "https://custom-integration-publisher.twikit.com/api/v1"
+
+DEMO_SHIPPING_RATES = Path(__file__).parent / "checkout" / "demo-shipping-rates.json"
+DEMO_SHIPPING_CURRENCY = "EUR"  # the demo rates file's; a demo in another currency charges no shipping
 
 # Where the demo command runs the two sandboxes. Demo values only.
 DEMO_TWIKIT_SANDBOX = "http://127.0.0.1:5001"
@@ -139,15 +145,36 @@ SETTINGS: tuple[Setting, ...] = (
             "calls our payment-verification webhook meanwhile, so leave room for that.", default=60, parse=_int),
     Setting("OUTBOX_LEASE_SECONDS", "How long a worker owns a claimed job; a worker that dies mid-job "
             "frees it when the lease runs out. Longer than any single call's timeouts.", default=300, parse=_int),
-    Setting("TWIKIT_ADDRESSES", "`customer` (default): Twikit delivers to the customer and bills the billing "
-            "address. `merchant`: Twikit delivers to and bills the MERCHANT_* address, for merchants who "
-            "post-process and re-bill.", default="customer"),
-    *(Setting(f"MERCHANT_{name}", f"The merchant's {label}, used when TWIKIT_ADDRESSES=merchant.")
-      for name, label in (("FIRST_NAME", "first name"), ("LAST_NAME", "last name"), ("EMAIL", "email"),
-                          ("ADDRESS_LINE1", "address line 1"), ("ADDRESS_LINE2", "address line 2 (optional)"),
-                          ("ZIP", "postal code"), ("CITY", "city"), ("COUNTRY_ISO", "ISO 3166-1 alpha-2 country"),
-                          ("COMPANY_NAME", "company name (optional)"), ("COMPANY_VAT", "VAT number (optional)"),
-                          ("PHONE", "phone (optional)"))),
+    # --- Addresses, shipping, tax and discounts (issue 12) -------------------------------------------
+    Setting("TWIKIT_BILL_TO", "Whom Twikit bills: `merchant` (default; the spec's usual case, \"billed to you after "
+            "which you generate the customer's bill\", since the customer pays the shop) or `customer`.",
+            default="merchant"),
+    Setting("TWIKIT_DELIVER_TO", "Where Twikit delivers the customised products: `customer` (default; the "
+            "customer's delivery address) or `merchant` (the MERCHANT_* address, for post-processing: order "
+            "completion then means the parcel is on its way to you, and you ship it on from the back-office).",
+            default="customer"),
+    *(Setting(f"MERCHANT_{name}", f"The merchant's {label}, for TWIKIT_BILL_TO or TWIKIT_DELIVER_TO = merchant.",
+              demo=demo)
+      for name, label, demo in (
+          ("FIRST_NAME", "first name", "Demo"), ("LAST_NAME", "last name", "Merchant"),
+          ("EMAIL", "email", "merchant@example.com"), ("ADDRESS_LINE1", "address line 1", "Demo Street 1"),
+          ("ADDRESS_LINE2", "address line 2 (optional)", None), ("ZIP", "postal code", "1000"),
+          ("CITY", "city", "Brussels"), ("COUNTRY_ISO", "ISO 3166-1 alpha-2 country", "BE"),
+          ("COMPANY_NAME", "company name (optional)", "Demo Shop (not a real company)"),
+          ("COMPANY_VAT", "VAT number (optional)", None), ("PHONE", "phone (optional)", None))),
+    Setting("SHIPPING_RATES_FILE", "A JSON file of shipping rates per zone of countries (see the README). "
+            "Unset: no shipping is charged and every country may order.",
+            demo=str(DEMO_SHIPPING_RATES)),
+    Setting("STRIPE_AUTOMATIC_TAX", "`true`: Stripe Tax computes the tax at checkout "
+            "(`automatic_tax[enabled]`); turn it on in your Stripe dashboard first.",
+            default=False, demo=True, parse=_bool),
+    Setting("PRICES_INCLUDE_TAX", "`true` (default): catalog prices and shipping rates include tax; "
+            "`false`: Stripe Tax adds it on top.", default=True, parse=_bool),
+    Setting("STRIPE_PROMOTION_CODES", "`true`: customers may enter a promotion code on Stripe's payment page "
+            "(`allow_promotion_codes`); create the codes in your Stripe dashboard.",
+            default=False, demo=True, parse=_bool),
+    Setting("TERMS_URL", "Optional link to your terms of sale (delivery and returns), shown beside the order "
+            "summary at checkout."),
     Setting("STRIPE_SECRET_KEY", "Stripe secret key (`sk_test_...` or `sk_live_...`).",
             demo="sk_test_sandbox", secret=True),
     Setting("STRIPE_WEBHOOK_SECRET", "Signing secret of the Stripe webhook endpoint (`whsec_...`).",
@@ -204,6 +231,9 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None,
     if mode not in ("production", "demo"):
         raise ConfigError(f"STOREFRONT_MODE must be 'production' or 'demo', not {mode!r}")
 
+    if environ.get("TWIKIT_ADDRESSES", "").strip():
+        raise ConfigError("TWIKIT_ADDRESSES was replaced by TWIKIT_BILL_TO and TWIKIT_DELIVER_TO: for "
+                          "TWIKIT_ADDRESSES=merchant set both to merchant, for customer set both to customer")
     config: dict[str, Any] = {}
     for setting in SETTINGS:
         value = setting.default
@@ -217,6 +247,12 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None,
         config[setting.name] = value
     config["STOREFRONT_MODE"] = mode
     config.update(overrides)
+    if (config.get("SHIPPING_RATES_FILE") == str(DEMO_SHIPPING_RATES) and "SHIPPING_RATES_FILE" not in overrides
+            and not environ.get("SHIPPING_RATES_FILE", "").strip()
+            and str(config.get("SHOP_CURRENCY", "")).strip().upper() != DEMO_SHIPPING_CURRENCY):
+        # The demo's rates are amounts in euros: a demo in another currency runs without shipping
+        # rather than refuse to start. A rates file you name must match the currency (_load_shipping_rates).
+        config["SHIPPING_RATES_FILE"] = None
 
     _derive(config, instance_path)
     if mode == "production" and not config.get("TESTING"):
@@ -261,11 +297,17 @@ def _derive(config: dict[str, Any], instance_path: str) -> None:
     stripe_base = config.get("STRIPE_API_BASE")
     config["CSP_FORM_ACTION_ORIGINS"] = (_origin_setting(config, "STRIPE_API_BASE") if stripe_base
                                          else "https://checkout.stripe.com",)
-    config["SHOP_CURRENCY"] = str(config["SHOP_CURRENCY"]).upper()
+    try:
+        config["SHOP_CURRENCY"] = check_currency(str(config["SHOP_CURRENCY"]))
+    except ValueError as error:
+        raise ConfigError(f"SHOP_CURRENCY: {error}") from None
     # Two tokens while the merchant moves Twikit's publisher to the new URLs: "new,old".
     config["TWIKIT_WEBHOOK_TOKENS"] = tuple(
         token.strip() for token in str(config.get("TWIKIT_WEBHOOK_TOKEN") or "").split(",") if token.strip())
     _check_merchant_address(config)
+    _load_shipping_rates(config)
+    if config.get("TERMS_URL") and http_link(config["TERMS_URL"]) is None:
+        raise ConfigError(f"TERMS_URL: {config['TERMS_URL']!r} is not an http(s) URL")
     config["DEMO_MODE"] = config["STOREFRONT_MODE"] == "demo"
 
 
@@ -285,16 +327,38 @@ def _derive_script_paths(config: dict[str, Any]) -> None:
 
 
 MERCHANT_REQUIRED = ("FIRST_NAME", "LAST_NAME", "EMAIL", "ADDRESS_LINE1", "ZIP", "CITY", "COUNTRY_ISO")
+ADDRESS_PARTIES = ("customer", "merchant")
 
 
 def _check_merchant_address(config: dict[str, Any]) -> None:
-    """With TWIKIT_ADDRESSES=merchant, the merchant's address must be complete."""
-    if config["TWIKIT_ADDRESSES"] not in ("customer", "merchant"):
-        raise ConfigError(f"TWIKIT_ADDRESSES must be 'customer' or 'merchant', not {config['TWIKIT_ADDRESSES']!r}")
-    if config["TWIKIT_ADDRESSES"] == "merchant":
-        missing = [f"MERCHANT_{name}" for name in MERCHANT_REQUIRED if not config.get(f"MERCHANT_{name}")]
-        if missing:
-            raise ConfigError(f"TWIKIT_ADDRESSES=merchant needs {', '.join(missing)}")
+    """TWIKIT_BILL_TO and TWIKIT_DELIVER_TO name a party; the merchant's country is a two-letter code."""
+    for name in ("TWIKIT_BILL_TO", "TWIKIT_DELIVER_TO"):
+        config[name] = str(config[name]).strip().lower()
+        if config[name] not in ADDRESS_PARTIES:
+            raise ConfigError(f"{name} must be 'customer' or 'merchant', not {config[name]!r}")
+    country = str(config.get("MERCHANT_COUNTRY_ISO") or "").strip()
+    if country and (len(country) != 2 or not country.isascii() or not country.isalpha()):
+        raise ConfigError(f"MERCHANT_COUNTRY_ISO must be a two-letter ISO 3166 code, not {country!r}")
+
+
+def _merchant_address_problems(config: Mapping[str, Any]) -> list[Problem]:
+    """Billing or delivering to the merchant needs every part of the merchant's address Twikit requires."""
+    users = [name for name in ("TWIKIT_BILL_TO", "TWIKIT_DELIVER_TO") if config[name] == "merchant"]
+    missing = [f"MERCHANT_{name}" for name in MERCHANT_REQUIRED
+               if not str(config.get(f"MERCHANT_{name}") or "").strip()]
+    if users and missing:
+        return [Problem(missing[0], f"{' and '.join(f'{name}=merchant' for name in users)} needs "
+                                    f"{', '.join(missing)}")]
+    return []
+
+
+def _load_shipping_rates(config: dict[str, Any]) -> None:
+    """Read SHIPPING_RATES_FILE once, at start-up; a mistake in it stops the shop with its place named."""
+    path = config.get("SHIPPING_RATES_FILE")
+    try:
+        config["SHIPPING_RATES"] = load_shipping_rates(path, config["SHOP_CURRENCY"]) if path else None
+    except ValueError as error:
+        raise ConfigError(f"SHIPPING_RATES_FILE: {error}") from None
 
 
 @dataclass(frozen=True)
@@ -310,7 +374,8 @@ class Problem:
 
 def production_problems(config: Mapping[str, Any]) -> list[Problem]:
     """Everything in these (derived) settings that production refuses to start with; empty when it may start."""
-    return [*_secret_problems(config), *_vendor_url_problems(config), *_database_problems(config)]
+    return [*_secret_problems(config), *_vendor_url_problems(config), *_merchant_address_problems(config),
+            *_database_problems(config)]
 
 
 def production_warnings(config: Mapping[str, Any]) -> list[Problem]:

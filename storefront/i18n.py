@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -26,6 +25,7 @@ from flask import Blueprint, Flask, abort, current_app, has_request_context, red
 from flask_babel import Babel, get_locale
 from flask_babel import gettext as _
 
+from .money import to_major
 from .safe_urls import local_path
 
 log = logging.getLogger(__name__)
@@ -100,12 +100,12 @@ def url_without_locale(url: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def format_money(cents: int, currency: str | None = None, locale: str | None = None) -> str:
-    """Format integer cents for display, e.g. 4900 EUR -> '€49.00' (en) or '€ 49,00' (nl)."""
+def format_money(amount: int, currency: str | None = None, locale: str | None = None) -> str:
+    """Format an amount in minor units for display: 4900 EUR -> '€49.00' (en), 4900 JPY -> '¥4,900'."""
     currency = currency or current_app.config["SHOP_CURRENCY"]
     number_locale = _NUMBER_LOCALES[locale or current_locale()]
-    # Decimal keeps cents exact; a float could print 0.1 + 0.2.
-    return format_currency(Decimal(cents) / 100, currency, locale=number_locale)
+    # to_major divides by the currency's own 10^digits (ISO 4217), exactly: a float could print 0.1 + 0.2.
+    return format_currency(to_major(amount, currency), currency, locale=number_locale)
 
 
 def country_name(code: str, locale: str | None = None) -> str:

@@ -10,6 +10,9 @@ What it offers:
 * ``/v1/checkout/sessions`` (create, retrieve, list, line items, expire),
   ``/v1/refunds`` (create, retrieve) and ``/v1/events`` with Stripe's JSON
   shapes, errors and idempotency keys;
+* ``shipping_options`` (``shipping_rate_data``), ``automatic_tax`` (a fixed
+  demo rate) and ``allow_promotion_codes`` (a demo code, printed on the page),
+  with Stripe's ``shipping_cost`` and ``total_details``;
 * a hosted payment page (``/pay/<id>``) that takes Stripe's test cards;
 * webhooks signed like Stripe's (``Stripe-Signature``), sent from a
   background thread with retries;
@@ -25,7 +28,7 @@ from typing import Any
 
 from flask import Flask, request
 
-from . import api, dashboard, db, hosted, refunds
+from . import api, dashboard, db, hosted, refunds, shipping
 from .config import DEFAULTS, Settings
 from .errors import StripeError, render
 from .money import format_amount
@@ -44,6 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     settings = Settings.from_config(app.config)
     db.init_schema(settings.database)
+    shipping.init_schema(settings.database)
     refunds.init_schema(settings.database)
     worker = Worker(settings, app.logger)
     app.extensions[EXTENSION_KEY] = Sandbox(settings=settings, worker=worker)

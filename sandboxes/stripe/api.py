@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import Blueprint, Response, g, request
 
-from . import events, idempotency, refunds, sessions, state
+from . import events, idempotency, refunds, sessions, shipping, state
 from .db import get_db, transaction
 from .errors import StripeError, invalid, not_found, render
 from .ids import new_id
@@ -122,6 +122,16 @@ def expire_session(session_id: str) -> Response:
     return _idempotent_post(work)
 
 
+# --- Shipping rates (created with a session's shipping_options) -----------
+
+@bp.get("/shipping_rates/<rate_id>")
+def retrieve_shipping_rate(rate_id: str) -> Response:
+    rate = shipping.get_rate(get_db(), rate_id)
+    if rate is None:
+        raise not_found("shipping_rate", rate_id)
+    return _json(rate)
+
+
 # --- Refunds --------------------------------------------------------------
 
 @bp.post("/refunds")
@@ -186,11 +196,14 @@ def _params() -> dict[str, Any]:
 
 
 def _expand(conn, session: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
-    """Apply ``expand[]``; only ``line_items`` can be expanded here."""
+    """Apply ``expand[]``: ``line_items`` and ``shipping_cost.shipping_rate`` can be expanded here."""
     for field in params.get("expand") or []:
-        if field != "line_items":
+        if field == "line_items":
+            session = {**session, "line_items": _line_items_list(conn, session["id"], 100)}
+        elif field == "shipping_cost.shipping_rate":
+            session = shipping.expand_shipping_cost(conn, session)
+        else:
             raise invalid("expand", f"This property cannot be expanded in the sandbox ({field}).")
-        session = {**session, "line_items": _line_items_list(conn, session["id"], 100)}
     return session
 
 

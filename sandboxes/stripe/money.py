@@ -32,6 +32,7 @@ CURRENCIES: dict[str, Currency] = {
     "inr": Currency(2, 50, "₹"),
     "jpy": Currency(0, 50, "¥"),
     "krw": Currency(0, 50, "₩"),
+    "kwd": Currency(3, 200, ""),  # three decimals; Stripe wants the last one to be 0
     "mxn": Currency(2, 1000, "MX$"),
     "nok": Currency(2, 300, ""),
     "nzd": Currency(2, 50, "NZ$"),

@@ -16,7 +16,7 @@ import json
 import sqlite3
 from typing import Any
 
-from . import events
+from . import events, pricing, shipping
 from .config import Settings
 from .db import transaction
 from .ids import new_id
@@ -32,10 +32,12 @@ def create(
         "id": session_id,
         "object": "checkout.session",
         "after_expiration": None,
-        "allow_promotion_codes": None,
+        "allow_promotion_codes": spec.get("allow_promotion_codes"),
         "amount_subtotal": spec["amount_subtotal"],
-        "amount_total": spec["amount_subtotal"],  # no tax, shipping or discounts
-        "automatic_tax": {"enabled": False, "liability": None, "status": None},
+        "amount_total": spec["amount_subtotal"],  # until pricing.recompute adds shipping, tax and discounts
+        # A fixed demo rate stands in for Stripe Tax (pricing.py), so the calculation is always complete.
+        "automatic_tax": {"enabled": bool(spec.get("automatic_tax")), "liability": None,
+                          "status": "complete" if spec.get("automatic_tax") else None},
         "billing_address_collection": None,
         "cancel_url": spec["cancel_url"],
         "client_reference_id": spec["client_reference_id"],
@@ -45,6 +47,7 @@ def create(
         "customer_creation": "if_required",
         "customer_details": None,  # filled in when the customer pays
         "customer_email": spec["customer_email"],
+        "discounts": [],
         "expires_at": spec["expires_at"],
         "invoice": None,
         "livemode": False,
@@ -58,6 +61,8 @@ def create(
         "payment_status": "unpaid",
         "recovered_from": None,
         "setup_intent": None,
+        "shipping_cost": None,
+        "shipping_options": [],
         "status": "open",
         "submit_type": None,
         "subscription": None,
@@ -67,6 +72,10 @@ def create(
         "url": f"{pay_url_base}/pay/{session_id}",
     }
     items = [_line_item(spec_item, now) for spec_item in spec["line_items"]]
+    rates = shipping.create_rates(conn, spec.get("shipping_options") or [], now)
+    session["shipping_options"] = [{"shipping_amount": rate["fixed_amount"]["amount"], "shipping_rate": rate["id"]}
+                                   for rate in rates]
+    pricing.recompute(session, items, rates)  # the first shipping option is pre-selected
     conn.execute(
         "INSERT INTO sessions (id, created, status, payment_status, expires_at,"
         " api_version, object, line_items) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -96,7 +105,7 @@ def _line_item(spec: dict[str, Any], now: int) -> dict[str, Any]:
         "currency": spec["currency"], "description": spec["name"],
         "price": price, "quantity": spec["quantity"],
     }
-    return {"item": item, "product": product}
+    return {"item": item, "product": product, "tax_behavior": spec.get("tax_behavior", "unspecified")}
 
 
 def get(conn: sqlite3.Connection, session_id: str) -> dict[str, Any] | None:
@@ -117,6 +126,28 @@ def recent(conn: sqlite3.Connection, limit: int = 50) -> list[dict[str, Any]]:
         "SELECT object FROM sessions ORDER BY created DESC, rowid DESC LIMIT ?", (limit,)
     ).fetchall()
     return [json.loads(r["object"]) for r in rows]
+
+
+def update_choices(conn: sqlite3.Connection, session: dict[str, Any], *, shipping_rate: str | None,
+                   promotion_code: str | None) -> str | None:
+    """The customer picked a shipping rate or entered a promotion code: recompute and save the amounts.
+
+    Returns an error message for the customer (an unknown code), or None.
+    """
+    rates = shipping.session_rates(conn, session)
+    error = None
+    if shipping_rate and any(rate["id"] == shipping_rate for rate in rates):
+        session["shipping_cost"] = {**(session.get("shipping_cost") or {}), "shipping_rate": shipping_rate}
+    if promotion_code is not None and promotion_code.strip():
+        if session.get("allow_promotion_codes") and pricing.promotion_code_valid(promotion_code):
+            session["discounts"] = [dict(pricing.DEMO_DISCOUNT)]
+        else:
+            error = "This code is invalid."
+    entries = line_items(conn, session["id"])
+    pricing.recompute(session, entries, rates)
+    _save(conn, session)
+    conn.execute("UPDATE sessions SET line_items = ? WHERE id = ?", (json.dumps(entries), session["id"]))
+    return error
 
 
 def complete(

@@ -11,6 +11,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from . import shipping
 from .errors import StripeError, invalid, missing
 from .money import CURRENCIES, MAX_AMOUNT, format_amount
 
@@ -19,11 +20,12 @@ SUPPORTED = {
     "mode", "line_items", "customer_email", "client_reference_id",
     "success_url", "cancel_url", "metadata", "expires_at",
     "payment_method_types", "locale", "expand",
+    "shipping_options", "automatic_tax", "allow_promotion_codes",
 }
 #: Real Stripe parameters that change nothing a test could observe here;
 #: accepted and ignored so a shop using them still works against the sandbox.
 IGNORED = {
-    "billing_address_collection", "submit_type", "allow_promotion_codes",
+    "billing_address_collection", "submit_type",
     "customer_creation", "payment_intent_data", "phone_number_collection",
 }
 LOCALES = {
@@ -65,10 +67,60 @@ def validate_create(params: dict[str, Any], now: int) -> dict[str, Any]:
         "payment_method_types": _payment_method_types(params.get("payment_method_types")),
         "locale": _locale(params.get("locale")),
     }
-    spec["currency"] = _single_currency(spec["line_items"])
+    spec["currency"] = currency = _single_currency(spec["line_items"])
+    for i, item in enumerate(spec["line_items"]):
+        _check_minor_unit(item["unit_amount"], currency, f"line_items[{i}][price_data][unit_amount]")
     spec["amount_subtotal"] = sum(i["unit_amount"] * i["quantity"] for i in spec["line_items"])
     _check_total(spec["amount_subtotal"], spec["currency"])
+    spec["shipping_options"] = shipping.validate_options(
+        params.get("shipping_options"), currency,
+        lambda value, param: _check_minor_unit(_int(value, param, 0, MAX_AMOUNT), currency, param))
+    spec["allow_promotion_codes"] = _boolean(params.get("allow_promotion_codes"), "allow_promotion_codes")
+    spec["automatic_tax"] = _automatic_tax(params.get("automatic_tax"))
+    if spec["automatic_tax"]:
+        _require_tax_behavior(spec)
     return spec
+
+
+def _check_minor_unit(amount: int, currency: str, param: str) -> int:
+    """Three-decimal currencies: "the least-significant (last) digit" must be 0 (Stripe's currency docs)."""
+    if CURRENCIES[currency].exponent == 3 and amount % 10:
+        raise invalid(param, f"Amounts in {currency.upper()} must end in 0: Stripe charges three-decimal "
+                             "currencies in whole tens of their minor unit.")
+    return amount
+
+
+def _boolean(value: Any, param: str) -> bool | None:
+    if value is None or value == "":
+        return None
+    if value not in ("true", "false"):
+        raise invalid(param, f"Invalid boolean: {value}")
+    return value == "true"
+
+
+def _automatic_tax(value: Any) -> bool:
+    if value is None or value == "":
+        return False
+    if not isinstance(value, dict):
+        raise invalid("automatic_tax", "Invalid hash")
+    _reject_unknown(value, {"enabled", "liability"}, "automatic_tax")
+    if "enabled" not in value:
+        raise missing("automatic_tax[enabled]")
+    return bool(_boolean(value["enabled"], "automatic_tax[enabled]"))
+
+
+def _require_tax_behavior(spec: dict[str, Any]) -> None:
+    """Stripe Tax must know whether each price includes tax; the sandbox's account sets no default."""
+    for i, item in enumerate(spec["line_items"]):
+        if item["tax_behavior"] == "unspecified":
+            raise invalid(f"line_items[{i}][price_data][tax_behavior]",
+                          "With automatic_tax enabled, every price needs a tax_behavior (inclusive or exclusive), "
+                          "as this account has no default tax behavior.")
+    for i, option in enumerate(spec["shipping_options"]):
+        if option["tax_behavior"] == "unspecified":
+            raise invalid(f"shipping_options[{i}][shipping_rate_data][tax_behavior]",
+                          "With automatic_tax enabled, every shipping rate needs a tax_behavior (inclusive or "
+                          "exclusive), as this account has no default tax behavior.")
 
 
 def _reject_unknown(given: dict, allowed: set[str], prefix: str = "") -> None:
@@ -143,7 +195,16 @@ def _line_item(item: Any, param: str) -> dict[str, Any]:
         "currency": _currency(price["currency"], f"{p}[currency]"),
         "unit_amount": _int(price["unit_amount"], f"{p}[unit_amount]", 0, MAX_AMOUNT),
         "quantity": _int(item["quantity"], f"{param}[quantity]", 1, 999_999),
+        "tax_behavior": _tax_behavior(price.get("tax_behavior"), f"{p}[tax_behavior]"),
     }
+
+
+def _tax_behavior(value: Any, param: str) -> str:
+    if value is None or value == "":
+        return "unspecified"
+    if value not in shipping.TAX_BEHAVIORS:
+        raise invalid(param, "Invalid tax_behavior: must be one of inclusive, exclusive, or unspecified")
+    return value
 
 
 def _currency(value: Any, param: str) -> str:

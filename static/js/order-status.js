@@ -2,9 +2,10 @@
 //
 // Every few seconds it asks the shop for the order's progress, as JSON, on the
 // page's own signed link plus "/status.json", and updates the page in place:
-// the status and what it means, the steps done, the tracking details. The shop
-// builds that JSON with the same code as the page (storefront/orders/progress.py),
-// so the page always says what a reload would.
+// the status and what it means, the steps done, the parcels that left with
+// their tracking and what is still to come. The shop builds that JSON with the
+// same code as the page (storefront/orders/progress.py), so the page always
+// says what a reload would.
 //
 // It stops once the order can change no more, rests while the tab is hidden,
 // and asks less often while the shop does not answer. Without JavaScript the
@@ -73,7 +74,7 @@ class OrderStatusPage {
     message.hidden = !progress.message;
     find("[data-order-cart-link]").hidden = !progress.cart_link;
 
-    find("[data-order-steps]").hidden = progress.steps.length === 0;
+    find("[data-order-steps]").hidden = !progress.steps.some((step) => step.done);
     for (const step of progress.steps) {
       const item = find(`[data-step="${step.key}"]`);
       if (!item) continue;
@@ -82,14 +83,39 @@ class OrderStatusPage {
       item.toggleAttribute("data-progress-done", step.done);
       item.querySelector("[data-step-done]").hidden = !step.done;
     }
-
-    find("[data-order-tracking]").hidden = !(progress.tracking_id || progress.tracking_url);
-    find("[data-tracking-id-line]").hidden = !progress.tracking_id;
-    find("[data-tracking-id]").textContent = progress.tracking_id || "";
-    find("[data-tracking-url-line]").hidden = !progress.tracking_url;
-    // The shop stores only http(s) tracking URLs (storefront/safe_urls.py), so this link cannot run script.
-    find("[data-tracking-url]").href = progress.tracking_url || "#";
+    this.showParcels(progress);
   }
+
+  /** Redraw what has shipped, parcel by parcel, and what has not (templates/orders/_shipments.html). */
+  showParcels(progress) {
+    const section = this.root.querySelector("[data-order-shipments]");
+    const waiting = progress.not_shipped.length > 0;
+    section.hidden = progress.parcels.length === 0;
+    section.querySelector('[data-shipments-heading="all"]').hidden = waiting;
+    section.querySelector('[data-shipments-heading="part"]').hidden = !waiting;
+    const template = section.querySelector("[data-parcel-template]").content.firstElementChild;
+    section.querySelector("[data-parcels]").replaceChildren(...progress.parcels.map((parcel) => {
+      const card = template.cloneNode(true);
+      card.querySelector("[data-parcel-lines]").replaceChildren(...parcel.lines.map(lineItem));
+      card.querySelector("[data-tracking-id-line]").hidden = !parcel.tracking_id;
+      card.querySelector("[data-tracking-id]").textContent = parcel.tracking_id || "";
+      card.querySelector("[data-tracking-url-line]").hidden = !parcel.tracking_url;
+      // The shop stores only https tracking URLs (storefront/safe_urls.py), so this link cannot run script.
+      card.querySelector("[data-tracking-url]").href = parcel.tracking_url || "#";
+      return card;
+    }));
+    section.querySelector("[data-not-shipped-part]").hidden = !waiting;
+    section.querySelector("[data-not-shipped]").replaceChildren(...progress.not_shipped.map(lineItem));
+  }
+}
+
+/** One line of a parcel, as the template writes it: "1 × Gift Box (Small)". */
+function lineItem(line) {
+  const item = document.createElement("li");
+  const variant = document.createElement("small");
+  variant.textContent = `(${line.variant_name})`;
+  item.append(`${line.quantity} × ${line.product_name} `, variant);
+  return item;
 }
 
 const root = document.querySelector("[data-order-status-page]");

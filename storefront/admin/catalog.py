@@ -12,6 +12,7 @@ from ..catalog import editing
 from ..catalog.exporter import export_catalog
 from ..extensions import db
 from ..models import Product, Variant
+from ..money import amount_text, example
 from .forms import ActionForm, ProductForm, VariantForm
 from .routes import bp
 
@@ -66,7 +67,8 @@ def _product_page(product: Product, product_form=None, variant_form=None, editin
     product_form = product_form or ProductForm(obj=product)
     return render_template("admin/product.html", product=product, product_form=product_form,
                            variant_form=variant_form or VariantForm(formdata=None), editing_variant=editing_variant,
-                           action_form=ActionForm(), currency=current_app.config["SHOP_CURRENCY"]), status
+                           action_form=ActionForm(), currency=current_app.config["SHOP_CURRENCY"],
+                           price_example=example(current_app.config["SHOP_CURRENCY"])), status
 
 
 @bp.get("/catalog/<int:product_id>")
@@ -134,7 +136,7 @@ def edit_variant(product_id: int, variant_id: int):
     product = _product_or_404(product_id)
     variant = _variant_or_404(product, variant_id)
     form = VariantForm(data={"sku": variant.sku, "name": variant.name,
-                             "price": f"{variant.price_cents // 100}.{variant.price_cents % 100:02d}"})
+                             "price": amount_text(variant.price_cents, variant.currency)})
     if form.validate_on_submit():
         try:
             editing.update_variant(variant, form.fields_dict())

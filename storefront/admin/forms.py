@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
+from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import EmailField, FormField, PasswordField, StringField, TextAreaField, URLField
+from wtforms import (
+    EmailField,
+    FormField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
-from ..catalog.importer import COLOR_PATTERN, KEY_PATTERN, PRICE_PATTERN, SKU_PATTERN
+from ..catalog.importer import COLOR_PATTERN, KEY_PATTERN, SKU_PATTERN
 from ..checkout.forms import AddressForm
+from ..money import example, parse_amount
+from ..payments.stripe_amounts import check_chargeable
 
 
 class LoginForm(FlaskForm):
@@ -48,6 +58,11 @@ class ProductForm(FlaskForm):
     image_url = URLField("Image (a path such as /static/img/... or an https URL)", [Optional(), Length(max=500)])
     preview_background_color = StringField("Preview background", [
         InputRequired(), Regexp(COLOR_PATTERN, message="Use a colour like #f4f1ec.")], default="#ffffff")
+    # The catalog file's "customizable"; a form that leaves it out keeps the default, a customised product.
+    customizable = SelectField("Kind", choices=[
+        SelectChoice("True", "Customised in Twikit's plugin"),
+        SelectChoice("False", "Plain: sold as it is, never sent to Twikit")],
+        coerce=lambda value: value in (True, "True"), default=True)
 
     def validate_image_url(self, field) -> None:
         if field.data and not field.data.startswith(("/", "https://", "http://")):
@@ -58,6 +73,7 @@ class ProductForm(FlaskForm):
                 ("key", "slug", "name", "description", "image_url", "preview_background_color")}
         data["image_url"] = data["image_url"] or None
         data["preview_background_color"] = data["preview_background_color"].lower()
+        data["customizable"] = bool(self.customizable.data)
         return data
 
 
@@ -65,13 +81,23 @@ class VariantForm(FlaskForm):
     sku = StringField("SKU", [InputRequired(), Regexp(SKU_PATTERN, message=(
         "Letters, digits, '.', '_' or '-' (at most 64), starting with a letter or digit."))])
     name = StringField("Name", [InputRequired(), Length(max=200)])
-    price = StringField("Price", [InputRequired(), Regexp(PRICE_PATTERN, message="Enter a price like 49.00.")])
+    # In the shop's currency, with as many decimals as it has (ISO 4217): "49.00" EUR, "4900" JPY.
+    price = StringField("Price", [InputRequired()])
 
     def validate_price(self, field) -> None:
-        if PRICE_PATTERN.match(field.data or "") and Decimal(field.data) <= 0:
+        currency = current_app.config["SHOP_CURRENCY"]
+        try:
+            amount = parse_amount((field.data or "").strip(), currency)
+        except ValueError:
+            raise ValidationError(f"Enter a price like {example(currency)}.") from None
+        if amount <= 0:
             raise ValidationError("The price must be more than zero.")
+        try:
+            check_chargeable(amount, currency)
+        except ValueError as error:
+            raise ValidationError(f"{error}.") from None
 
     def fields_dict(self) -> dict:
-        # Decimal, never float: "19.99" is 1999 cents exactly.
+        # Parsed as a decimal string, never a float: "19.99" is 1999 cents exactly.
         return {"sku": self.sku.data.strip(), "name": self.name.data.strip(),
-                "price_cents": int(Decimal(self.price.data) * 100)}
+                "price_cents": parse_amount(self.price.data.strip(), current_app.config["SHOP_CURRENCY"])}

@@ -53,4 +53,4 @@ def back_office_globals() -> dict:
 
 
 # The modules whose routes this blueprint carries (imported last: each one imports ``bp`` from here).
-from . import auth, catalog, order_actions, orders, scripts, settings, webhooks  # noqa: E402, F401
+from . import auth, catalog, order_actions, orders, scripts, settings, shipments, webhooks  # noqa: E402, F401

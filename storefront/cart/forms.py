@@ -17,8 +17,9 @@ class AddToCartForm(FlaskForm):
 
     product = HiddenField(validators=[DataRequired()])
     sku = HiddenField(validators=[DataRequired()])
-    configuration_id = HiddenField(validators=[DataRequired()])
-    preview_url = HiddenField(validators=[DataRequired()])
+    # Required for a customised product, absent for a plain one: the cart service decides by the product.
+    configuration_id = HiddenField()
+    preview_url = HiddenField()
     # Optional display text ("Letter M · Gold-plated"), read by the embed from the plugin's labelled controls.
     design_summary = HiddenField()
     quantity = IntegerField(_l("Quantity"), default=1,

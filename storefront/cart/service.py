@@ -8,7 +8,8 @@ import unicodedata
 
 from flask import current_app, session
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, select
+from sqlalchemy import case, exists, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..i18n import current_locale
@@ -31,9 +32,15 @@ class CartError(ValueError):
 
 
 def current_cart(create: bool = False) -> Cart | None:
-    """The cart named by the signed session cookie; a new one when asked to create."""
+    """The cart named by the signed session cookie; a new one when asked to create.
+
+    Asked to create (to add to it), a cart reserved for an order whose payment is
+    processing is not changed: the customer gets a fresh cart beside it.
+    """
     token = session.get(SESSION_KEY)
     cart = db.session.scalar(select(Cart).where(Cart.token == token)) if token else None
+    if create and cart is not None and reserving_order(cart) is not None:
+        cart = None
     if cart is None and create:
         cart = Cart(token=secrets.token_urlsafe(32))
         db.session.add(cart)
@@ -94,13 +101,19 @@ def clean_design_summary(raw: str | None) -> str | None:
     """
     text = " ".join(_INVISIBLE.sub(" ", unicodedata.normalize("NFC", raw or "")).split())
     if len(text) > MAX_DESIGN_SUMMARY:
-        raise CartError(f"The description of your design is longer than {MAX_DESIGN_SUMMARY} characters.")
+        raise CartError(_("The description of your design is longer than %(limit)s characters.",
+                          limit=MAX_DESIGN_SUMMARY))
     return text or None
 
 
 def add_line(cart: Cart, product_slug: str, sku: str, configuration_id: str, preview_url: str,
              quantity: int, *, design_summary: str | None = None) -> CartLine:
-    """Add a saved configuration to the cart, priced from the shop's own variant."""
+    """Add a product to the cart, priced from the shop's own variant.
+
+    A customised product needs its saved configuration (ID and preview); a
+    plain product has neither. The same design, or the same plain variant,
+    added again raises the line's quantity.
+    """
     product = db.session.scalar(select(Product).where(Product.slug == product_slug, Product.published))
     if product is None:
         raise CartError(_("That product is not for sale."))
@@ -108,22 +121,45 @@ def add_line(cart: Cart, product_slug: str, sku: str, configuration_id: str, pre
     if variant is None:
         raise CartError(_("%(product)s is not sold in the variation “%(sku)s”.",
                           product=product.translated("name", current_locale()), sku=sku))
-    configuration = parse_configuration_id(configuration_id)
-    preview_url = check_preview_url(preview_url)
-    summary = clean_design_summary(design_summary)
+    if product.customizable:
+        configuration, preview_url = parse_configuration_id(configuration_id), check_preview_url(preview_url)
+        summary = clean_design_summary(design_summary)
+        same = (CartLine.configuration_id == configuration,)
+    elif configuration_id or preview_url:
+        raise CartError(_("%(product)s is not customised; it has no design to add.",
+                          product=product.translated("name", current_locale())))
+    else:
+        configuration, preview_url, summary = None, None, None
+        same = (CartLine.configuration_id.is_(None), CartLine.variant_id == variant.id)
 
-    line = next((line for line in cart.lines if line.configuration_id == configuration), None)
+    db.session.commit()  # a new cart is saved on its own, so that losing the race below cannot undo it
+    line = db.session.scalar(select(CartLine).where(CartLine.cart_id == cart.id, *same))
     if line is None:
-        line = CartLine(product=product, variant=variant, configuration_id=configuration,
-                        preview_url=preview_url, design_summary=summary, quantity=0,
-                        unit_price_cents=variant.price_cents)
-        cart.lines.append(line)
-    elif line.variant_id != variant.id:
+        db.session.add(CartLine(cart_id=cart.id, product_id=product.id, variant_id=variant.id,
+                                configuration_id=configuration, preview_url=preview_url, design_summary=summary,
+                                quantity=min(quantity, MAX_QUANTITY), unit_price_cents=variant.price_cents))
+        try:
+            db.session.commit()
+            return db.session.scalar(select(CartLine).where(CartLine.cart_id == cart.id, *same))
+        except IntegrityError:
+            # The same design was added at this very moment (a double click): the unique
+            # constraint stopped this insert, so raise that line's quantity instead.
+            db.session.rollback()
+            line = db.session.scalar(select(CartLine).where(CartLine.cart_id == cart.id, *same))
+            if line is None:
+                raise
+    if line.variant_id != variant.id:
         # One configuration is one design with one variation; a second SKU for it is tampering.
         raise CartError(_("That design is already in your cart as another variation."))
-    line.quantity = min(line.quantity + quantity, MAX_QUANTITY)
-    line.unit_price_cents = variant.price_cents
+    # Raised in the database, not in Python: two requests at once must not overwrite each other's count.
+    db.session.execute(
+        update(CartLine).where(CartLine.id == line.id)
+        .values(quantity=case((CartLine.quantity + quantity > MAX_QUANTITY, MAX_QUANTITY),
+                              else_=CartLine.quantity + quantity),
+                unit_price_cents=variant.price_cents)
+        .execution_options(synchronize_session=False))
     db.session.commit()
+    db.session.refresh(line)
     return line
 
 

@@ -34,7 +34,7 @@ class CatalogEditError(ValueError):
         self.field = field
 
 
-PRODUCT_FIELDS = ("key", "slug", "name", "description", "image_url", "preview_background_color")
+PRODUCT_FIELDS = ("key", "slug", "name", "description", "image_url", "preview_background_color", "customizable")
 
 
 def create_product(fields: dict[str, Any]) -> Product:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Product
+from ..money import amount_text
 
 
 def export_catalog() -> dict[str, Any]:
@@ -27,6 +28,19 @@ def _product(product: Product) -> dict[str, Any]:
                              "preview_background_color": product.preview_background_color}
     if product.image_url:
         entry["image"] = product.image_url
-    entry["variants"] = [{"sku": v.sku, "name": v.name, "price": f"{v.price_cents // 100}.{v.price_cents % 100:02d}",
-                          "currency": v.currency} for v in product.variants]
+    if not product.customizable:
+        entry["customizable"] = False
+    if product.translations:
+        entry["translations"] = product.translations
+    entry["variants"] = [_variant(variant) for variant in product.variants]
+    return entry
+
+
+def _variant(variant) -> dict[str, Any]:
+    entry: dict[str, Any] = {"sku": variant.sku, "name": variant.name,
+                             "price": amount_text(variant.price_cents, variant.currency), "currency": variant.currency}
+    if variant.is_default:
+        entry["default"] = True
+    if variant.translations:
+        entry["translations"] = variant.translations
     return entry

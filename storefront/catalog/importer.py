@@ -4,6 +4,7 @@ The file format (see storefront/catalog/demo-catalog.json)::
 
     {"products": [{"key": "diamond-letter-jewel", "slug": "...", "name": "...",
                    "description": "...", "image": "/static/...", "published": true,
+                   "customizable": true,
                    "preview_background_color": "#f4f1ec",
                    "translations": {"nl": {"name": "...", "description": "..."}},
                    "variants": [{"sku": "DLJ-SILVER", "name": "Silver",
@@ -18,6 +19,11 @@ A product page starts from the variant marked ``"default": true``, else the
 first one: the variation the Twikit plugin starts in, as the merchant set it
 up in Twikit (the plugin reports a variation only when it changes).
 
+``customizable`` (default true) says whether the product is designed in
+Twikit's plugin; a plain product (a stand, a gift box) is sold as it is and
+never reaches Twikit. Prices have as many decimals as the currency has in
+ISO 4217: "49.00" EUR, "4900" JPY, "12.340" KWD.
+
 Importing is idempotent: products are matched by their Twikit key and
 variants by SKU, so importing the same file twice gives the same catalog.
 Products missing from the file are left alone; variants missing from a
@@ -29,7 +35,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +43,12 @@ from sqlalchemy import select
 from ..extensions import db
 from ..i18n import DEFAULT_LOCALE, LOCALES
 from ..models import Product, Variant
+from ..money import parse_amount
+from ..payments.stripe_amounts import check_chargeable
 from . import cache
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-PRICE_PATTERN = re.compile(r"^\d{1,7}(\.\d{1,2})?$")
 COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -69,6 +75,7 @@ class ProductData:
     image_url: str | None
     published: bool
     preview_background_color: str
+    customizable: bool = True
     variants: list[VariantData] = field(default_factory=list)
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -142,6 +149,9 @@ def _parse_product(raw: Any, index: int, currency: str) -> ProductData:
     published = raw.get("published", True)
     if not isinstance(published, bool):
         raise CatalogError(f"{where}: published: must be true or false")
+    customizable = raw.get("customizable", True)
+    if not isinstance(customizable, bool):
+        raise CatalogError(f"{where}: customizable: must be true or false")
     background = text("preview_background_color", required=False, limit=7) or "#ffffff"
     if not COLOR_PATTERN.match(background):
         raise CatalogError(f"{where}: preview_background_color: must look like #f4f1ec")
@@ -153,7 +163,7 @@ def _parse_product(raw: Any, index: int, currency: str) -> ProductData:
         raise CatalogError(f"{where}: variants: only one variant may be the default")
     return ProductData(
         key=key, slug=slug, name=text("name"), description=text("description", required=False, limit=5000),
-        image_url=image, published=published, preview_background_color=background.lower(),
+        image_url=image, published=published, preview_background_color=background.lower(), customizable=customizable,
         variants=parsed,
         translations=_parse_translations(raw.get("translations"), f"{where}: translations",
                                          {"name": 200, "description": 5000}),
@@ -171,15 +181,15 @@ def _parse_variant(raw: Any, where: str, currency: str) -> VariantData:
         raise CatalogError(f"{where}.sku: must be letters, digits, '.', '_' or '-' (at most 64)")
     if not isinstance(name, str) or not name.strip():
         raise CatalogError(f"{where}.name: is required")
-    # Prices are decimal strings in the file, never floats, so no rounding can creep in.
-    if not isinstance(price, str) or not PRICE_PATTERN.match(price):
-        raise CatalogError(f"{where}.price: {price!r} is not a price like \"49.00\"")
     if not isinstance(variant_currency, str) or variant_currency.upper() != currency:
         raise CatalogError(f"{where}.currency: {variant_currency!r} is not the shop's currency {currency}")
+    # Prices are decimal strings in the file, never floats, so no rounding can creep in;
+    # as many decimals as the currency has (ISO 4217), stored as an integer in its minor unit.
     try:
-        price_cents = int(Decimal(price) * 100)
-    except InvalidOperation:  # pragma: no cover - the pattern already excludes this
-        raise CatalogError(f"{where}.price: {price!r} is not a number") from None
+        price_cents = parse_amount(price, currency)
+        check_chargeable(price_cents, currency)
+    except ValueError as error:
+        raise CatalogError(f"{where}.price: {error}") from None
     return VariantData(sku=sku, name=name.strip(), price_cents=price_cents, currency=currency, is_default=is_default,
                        translations=_parse_translations(raw.get("translations"), f"{where}.translations",
                                                         {"name": 200}))
@@ -225,6 +235,7 @@ def import_catalog(products: list[ProductData]) -> ImportResult:
             product.slug, product.name, product.description = data.slug, data.name, data.description
             product.image_url, product.published = data.image_url, data.published
             product.preview_background_color = data.preview_background_color
+            product.customizable = data.customizable
             product.translations = data.translations or None
             _sync_variants(product, data.variants)
         db.session.commit()

@@ -34,6 +34,10 @@ def product(slug: str):
     # Twikit reports in variationChanged is never shown or trusted.
     prices = {v.sku: {"name": v.translated("name", current_locale()), "price": format_money(v.price_cents, v.currency)}
               for v in product.variants}
+    if not product.customizable:
+        # A plain product: its image and variants, and no Twikit script at all.
+        return render_template("catalog/plain_product.html", product=product, form=form, prices=prices,
+                               default_variant=default)
     return render_template(
         "catalog/product.html", product=product, form=form, prices=prices, default_variant=default,
         script_url=current_script_url(),

@@ -6,11 +6,12 @@ import unicodedata
 from functools import lru_cache
 
 import pycountry
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, Form, FormField, SelectField, StringField, TelField
-from wtforms.validators import Email, InputRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from ..i18n import country_name, current_locale
 
@@ -31,8 +32,15 @@ def _sort_key(name: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
 
 
+def _strip(value):
+    """Surrounding spaces are not an answer: "  " is an empty field, as it is to Twikit."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def _required(max_length: int) -> list:
-    return [InputRequired(message=_l("This field is required.")), Length(max=max_length)]
+    # DataRequired checks the stripped value; Twikit refuses a required field that is blank after
+    # stripping (code 8), and only after the customer has paid, so the form refuses it first.
+    return [DataRequired(message=_l("This field is required.")), Length(max=max_length)]
 
 
 def _optional(max_length: int) -> list:
@@ -40,11 +48,20 @@ def _optional(max_length: int) -> list:
 
 
 class AddressForm(Form):
-    """One IOrderAddress (spec, Create Order). A plain Form: the outer form carries the CSRF token."""
+    """One IOrderAddress (spec, Create Order). A plain Form: the outer form carries the CSRF token.
+
+    Every field is stripped, then checked as Twikit checks it: the required ones
+    (firstName, lastName, email, addressLine1, zip, city, countryIso) must not
+    be blank, and countryIso is an ISO 3166 alpha-2 code.
+    """
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            return unbound_field.bind(form=form, filters=[_strip], **options)
 
     first_name = StringField(_l("First name"), _required(100), render_kw={"autocomplete": "given-name"})
     last_name = StringField(_l("Last name"), _required(100), render_kw={"autocomplete": "family-name"})
-    email = EmailField(_l("Email"), [InputRequired(message=_l("This field is required.")), Length(max=254),
+    email = EmailField(_l("Email"), [DataRequired(message=_l("This field is required.")), Length(max=254),
                                      Email(message=_l("Enter an email address like name@example.com."))],
                        render_kw={"autocomplete": "email"})
     address_line1 = StringField(_l("Address line 1"), _required(200), render_kw={"autocomplete": "address-line1"})
@@ -54,7 +71,7 @@ class AddressForm(Form):
                                               message=_l("Use letters, digits, spaces and dashes."))],
                       render_kw={"autocomplete": "postal-code"})
     city = StringField(_l("City"), _required(100), render_kw={"autocomplete": "address-level2"})
-    country_iso = SelectField(_l("Country"), [InputRequired(message=_l("Choose a country."))],
+    country_iso = SelectField(_l("Country"), [DataRequired(message=_l("Choose a country."))],
                               choices=country_choices, render_kw={"autocomplete": "country"})
     company_name = StringField(_l("Company name"), _optional(200), render_kw={"autocomplete": "organization"})
     company_vat = StringField(_l("VAT number"), _optional(30) + [Regexp(r"^[A-Za-z0-9 .-]*$",
@@ -88,4 +105,12 @@ class CheckoutForm(FlaskForm):
                 field.validators = [Optional()]
                 if hasattr(field, "choices"):
                     field.validate_choice = False
-        return super().validate(extra_validators)
+        if not super().validate(extra_validators):
+            return False
+        # Refused here, before the payment page: the shipping rates decide where the shop delivers.
+        country = (self.delivery if self.different_delivery.data else self.billing).form.country_iso
+        rates = current_app.config.get("SHIPPING_RATES")
+        if rates is not None and rates.zone_for(country.data) is None:
+            country.errors = [*country.errors, _("We do not deliver to this country.")]
+            return False
+        return True

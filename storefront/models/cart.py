@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -29,12 +29,17 @@ class Cart(db.Model):
 
 
 class CartLine(db.Model):
-    """One customised product in the cart, tied to its Twikit configuration ID (spec, step 9)."""
+    """One product in the cart: a customised design tied to its Twikit configuration ID (spec, step 9),
+    or a plain product, which has none."""
 
     __table_args__ = (
         # The configuration ID identifies the customisation, so it is the line's identity:
         # adding the same configuration again raises the quantity instead.
         UniqueConstraint("cart_id", "configuration_id"),
+        # A plain product has no configuration: its variant is its identity, once per cart.
+        # (NULLs never collide in the constraint above, so this partial index does that job.)
+        Index("uq_cart_line_cart_id_plain_variant", "cart_id", "variant_id", unique=True,
+              sqlite_where=text("configuration_id IS NULL"), postgresql_where=text("configuration_id IS NULL")),
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("configuration_id > 0", name="configuration_id_positive"),
     )
@@ -43,8 +48,9 @@ class CartLine(db.Model):
     cart_id: Mapped[int] = mapped_column(ForeignKey("cart.id", ondelete="CASCADE"), index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"), index=True)
     variant_id: Mapped[int] = mapped_column(ForeignKey("variant.id", ondelete="CASCADE"), index=True)
-    configuration_id: Mapped[int] = mapped_column(BigInteger)
-    preview_url: Mapped[str] = mapped_column(String(2048))
+    # Both None for a plain product.
+    configuration_id: Mapped[int | None] = mapped_column(BigInteger)
+    preview_url: Mapped[str | None] = mapped_column(String(2048))
     # What the customer chose, in words ("Letter M · Gold-plated"), for display only; never trusted.
     design_summary: Mapped[str | None] = mapped_column(String(200))
     quantity: Mapped[int]

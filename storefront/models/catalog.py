@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, false
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -24,6 +24,9 @@ class Product(Translatable, db.Model):
     # Background of the preview Twikit renders for the cart (plugin option previewBackgroundColor).
     preview_background_color: Mapped[str] = mapped_column(String(20), default="#ffffff")
     published: Mapped[bool] = mapped_column(default=True)
+    # False for a plain product (a stand, a gift box): sold as it is, never designed in
+    # Twikit's plugin and never sent to Twikit ("Only items with a twikit configuration ID").
+    customizable: Mapped[bool] = mapped_column(default=True, server_default=true())
     # The name and description in other languages, from the catalog file: {"nl": {"name": ..., "description": ...}}.
     translations: Mapped[dict[str, dict[str, str]] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -63,7 +66,7 @@ class Variant(Translatable, db.Model):
     product_id: Mapped[int] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"), index=True)
     sku: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    price_cents: Mapped[int]
+    price_cents: Mapped[int]  # in the currency's minor unit (ISO 4217): cents for EUR, yen for JPY
     currency: Mapped[str] = mapped_column(String(3))
     position: Mapped[int] = mapped_column(default=0)
     # The name in other languages, from the catalog file: {"nl": {"name": ...}}.

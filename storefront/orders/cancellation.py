@@ -22,6 +22,7 @@ from ..i18n import format_money
 from ..models import JobState, Order, OutboxJob, utcnow
 from ..outbox import JobKind
 from ..payments import stripe_checkout
+from ..payments.stripe_amounts import from_stripe
 from .states import ActionRefused, Status, merchant_label, note, transition
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,9 @@ def why_not_cancel(order: Order) -> str | None:
                 "no way to stop production. Agree on it with Twikit first.")
     if order.status not in CANCELLABLE:
         return f"An order that is {merchant_label(order.status).lower()} cannot be cancelled."
+    if any(line.shipment_id is not None for line in order.lines):
+        return ("Part of this order has shipped, so it cannot be cancelled and refunded in full; refund what "
+                "did not ship in Stripe's dashboard.")
     return None
 
 
@@ -81,11 +85,12 @@ def _refund(order: Order, source: str) -> None:
         db.session.commit()
         log.warning("order %s: refund refused by Stripe: %s", order.identifier, error)
         raise ActionRefused(message + " Try again, or refund it in Stripe's dashboard.") from None
-    amount = format_money(refund.amount, refund.currency.upper(), locale="en")
+    refunded = from_stripe(refund.amount, refund.currency)  # Stripe's units, as the order's
+    amount = format_money(refunded, refund.currency.upper(), locale="en")
     order.stripe_refund_id = refund.id
     if refund.status == "succeeded":
-        order.refunded_cents = max(order.refunded_cents or 0, refund.amount)
+        order.refunded_cents = max(order.refunded_cents or 0, refunded)
         order.refunded_at = order.refunded_at or utcnow()
     note(order, source=source, message=f"Refund of {amount} {refund.status} at Stripe ({refund.id})",
-         details={"refund": refund.id, "amount": refund.amount, "status": refund.status})
+         details={"refund": refund.id, "amount": refunded, "status": refund.status})
     db.session.commit()

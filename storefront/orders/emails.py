@@ -48,9 +48,16 @@ def send_shipped_email(job: OutboxJob) -> None:
 
 
 def shipped_email(order: Order) -> EmailMessage:
-    """The shipping e-mail for an order: plain text and HTML, in the order's language."""
-    return _render(order, subject=_l("Your order %(identifier)s has shipped", identifier=order.identifier),
-                   template="mail/shipped")
+    """The shipping e-mail for an order: plain text and HTML, in the order's language.
+
+    It says what has shipped, parcel by parcel with its tracking, and what has
+    not yet: an order may ship in parts (storefront.orders.shipments).
+    """
+    if all(line.shipment_id is not None for line in order.lines):
+        subject = _l("Your order %(identifier)s has shipped", identifier=order.identifier)
+    else:
+        subject = _l("Part of your order %(identifier)s has shipped", identifier=order.identifier)
+    return _render(order, subject=subject, template="mail/shipped")
 
 
 def _render(order: Order, *, subject, template: str) -> EmailMessage:

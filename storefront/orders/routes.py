@@ -36,7 +36,7 @@ def status_json(identifier: str, token: str):
 
 def _order(identifier: str, token: str) -> Order:
     """The order the signed link names, or a 404 (the token is checked before the database is asked)."""
-    order = find_order(identifier) if token_matches(identifier, token) else None
+    order = find_order(identifier, with_lines=True) if token_matches(identifier, token) else None
     if order is None:
         abort(404, description=_("We could not find that order. Check the link in your e-mail."))
     return order

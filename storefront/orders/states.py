@@ -32,6 +32,10 @@ class Status(StrEnum):
     PRODUCTION_COMPLETE = "production_complete"
     SHIPPED = "shipped"
     NEEDS_ATTENTION = "needs_attention"
+    # Who ships what (storefront.orders.shipments): a status for an order of which some lines
+    # have shipped and others have not, and one for Twikit's parcel at the merchant's.
+    PARTIALLY_SHIPPED = "partially_shipped"
+    AT_MERCHANT = "at_merchant"        # TWIKIT_DELIVER_TO=merchant: Twikit's part reached the merchant
 
 
 # What a customer reads on the order status page, in English; N_ marks each for the
@@ -46,6 +50,8 @@ LABELS = {
     Status.PRODUCTION_COMPLETE: N_("Produced"),
     Status.SHIPPED: N_("Shipped"),
     Status.NEEDS_ATTENTION: N_("Being reviewed by our team"),
+    Status.PARTIALLY_SHIPPED: N_("Partly shipped"),
+    Status.AT_MERCHANT: N_("Being prepared for shipping"),
 }
 
 # Legal changes: from -> the statuses it may move to. Anything else is refused.
@@ -65,6 +71,24 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.SHIPPED: frozenset(),
 }
 
+# Who ships what. Twikit ships the customised lines when it delivers to the customer; the merchant
+# ships plain lines, and everything when Twikit delivers to the merchant. So an order may ship in
+# parts, from statuses the Twikit-only flow never ships from, and may rest with the merchant.
+_FULFILMENT: dict[Status, frozenset[Status]] = {
+    # The merchant ships a plain-only order in one go, or the plain part of a mixed one.
+    Status.PAID: frozenset({Status.SHIPPED, Status.PARTIALLY_SHIPPED}),
+    # One part ships (Twikit's or the merchant's), or Twikit's parcel reaches the merchant.
+    Status.SUBMITTED: frozenset({Status.PARTIALLY_SHIPPED, Status.AT_MERCHANT}),
+    Status.PRODUCTION_COMPLETE: frozenset({Status.PARTIALLY_SHIPPED, Status.AT_MERCHANT}),
+    # The rest ships; or Twikit's part fails in production after the plain part shipped.
+    Status.PARTIALLY_SHIPPED: frozenset({Status.SHIPPED, Status.NEEDS_ATTENTION}),
+    # The merchant ships it on, whole or in parts.
+    Status.AT_MERCHANT: frozenset({Status.SHIPPED, Status.PARTIALLY_SHIPPED, Status.NEEDS_ATTENTION}),
+    Status.NEEDS_ATTENTION: frozenset({Status.PARTIALLY_SHIPPED, Status.AT_MERCHANT}),
+}
+for _status, _targets in _FULFILMENT.items():
+    TRANSITIONS[_status] = TRANSITIONS.get(_status, frozenset()) | _targets
+
 # What the merchant reads in the back-office: what the status means for the work, not for the customer.
 MERCHANT_LABELS = {
     Status.AWAITING_PAYMENT: "Awaiting payment",
@@ -76,11 +100,18 @@ MERCHANT_LABELS = {
     Status.PRODUCTION_COMPLETE: "Produced, awaiting shipment",
     Status.SHIPPED: "Shipped",
     Status.NEEDS_ATTENTION: "Needs attention",
+    Status.PARTIALLY_SHIPPED: "Partly shipped",
+    Status.AT_MERCHANT: "With you, to ship on",
 }
 
 
-def merchant_label(status: str) -> str:
-    """The back-office wording for a status (the customer's label for a status without one)."""
+def merchant_label(status: str, order: Order | None = None) -> str:
+    """The back-office wording for a status (the customer's label for a status without one).
+
+    Given the order, a paid order of plain products only, which Twikit never gets, says it is the merchant's.
+    """
+    if order is not None and status == Status.PAID and order.twikit_delivery is None:
+        return "Paid, yours to ship"
     try:
         return MERCHANT_LABELS.get(Status(status)) or LABELS[Status(status)]
     except (ValueError, KeyError):

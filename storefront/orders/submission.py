@@ -20,7 +20,7 @@ from ..outbox import JobKind
 from ..twikit.client import ApiResult, TwikitClient
 from ..twikit.payload import build_order_payload, serialise, twikit_lines
 from ..twikit.result_codes import ResultCode
-from .addresses import merchant_address
+from .addresses import twikit_addresses
 from .states import ActionRefused, IllegalTransition, Status, TransitionLost, note, transition
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,8 @@ def submit_order(job: OutboxJob) -> Outcome | None:
     order = job.order
     if not _may_submit(job, order):
         return None
-    payload_string = serialise(build_order_payload(order, merchant_address=merchant_address(current_app.config)))
+    billing, delivery = twikit_addresses(order, current_app.config)
+    payload_string = serialise(build_order_payload(order, billing_address=billing, delivery_address=delivery))
     client = TwikitClient.for_app(current_app._get_current_object())
     result = client.create_order(payload_string)
 
@@ -90,7 +91,8 @@ def submit_order(job: OutboxJob) -> Outcome | None:
 
 def _may_submit(job: OutboxJob, order: Order) -> bool:
     """Only paid orders with Twikit lines go to Twikit; anything else ends the job."""
-    if order.paid_at is None or order.status not in (Status.PAID, Status.NEEDS_ATTENTION):
+    # partially_shipped: the merchant may send a mixed order's plain part before Twikit has the rest.
+    if order.paid_at is None or order.status not in (Status.PAID, Status.NEEDS_ATTENTION, Status.PARTIALLY_SHIPPED):
         message = f"Not submitted to Twikit: the order is {order.status}"
     elif not twikit_lines(order):
         message = "Nothing to submit to Twikit: no line has a Twikit configuration"
@@ -107,7 +109,12 @@ def _may_submit(job: OutboxJob, order: Order) -> bool:
 
 def _record(job: OutboxJob, order: Order, outcome: Outcome, result: ApiResult, details: dict[str, Any]) -> None:
     name = result.result_code_name or (result.code.spec_name if result.code is not None else "")
-    if outcome is Outcome.SUBMITTED:
+    if outcome is Outcome.SUBMITTED and order.status == Status.PARTIALLY_SHIPPED:
+        # The plain part already left: the status keeps saying so, and Twikit's acceptance is a fact.
+        order.submitted_at = utcnow()
+        note(order, source=SOURCE, message="Submitted to Twikit for production", details=details)
+        outbox.mark_done(job)
+    elif outcome is Outcome.SUBMITTED:
         _move(order, Status.SUBMITTED, "Submitted to Twikit for production", details, submitted_at=utcnow(),
               attention_reason=None)
         outbox.mark_done(job)
@@ -183,6 +190,8 @@ def why_not_retry(order: Order) -> str | None:
     """Why a new create-order attempt is not allowed for this order now, or None when it is."""
     if order.paid_at is None:
         return "This order is not paid."
+    if not twikit_lines(order):
+        return "This order has no customised products, so Twikit never gets it: there is nothing to submit."
     if order.submitted_at is not None:
         return "Twikit already has this order."
     if order.status != Status.NEEDS_ATTENTION:

@@ -4,8 +4,9 @@ Stripe's fulfilment guide asks for one function, called from both the
 webhook and the success page, that is safe to call any number of times.
 Here the state machine's compare-and-set makes it so: whichever caller
 moves the order from awaiting_payment to paid also, in the same transaction,
-empties the cart and writes the outbox jobs that submit the order to Twikit
-and e-mail the customer its confirmation. Every other caller finds the order
+takes the ordered lines out of the cart and writes the outbox jobs that
+submit the order to Twikit (when it has customised lines) and e-mail the
+customer its confirmation. Every other caller finds the order
 already paid and changes nothing.
 
 A method that settles later (a bank debit; the sandbox's 3155 card)
@@ -18,13 +19,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import outbox
 from ..extensions import db
 from ..models import CartLine, Order, StripeEvent, utcnow
 from ..orders.states import IllegalTransition, Status, TransitionLost, note, transition
+from ..twikit.payload import twikit_lines
 from . import stripe_checkout
 from .refunds import order_for_charge, record_refund
 
@@ -43,21 +45,26 @@ def fulfill_checkout(session_id: str, *, source: str) -> Order | None:
         return order  # not paid yet, or already recorded
     if order.status == Status.NEEDS_ATTENTION:
         return order  # already flagged (an amount mismatch); a person decides
-    problem = _amount_problem(session, order)
+    amounts = stripe_checkout.charged(session)
+    problem = _amount_problem(amounts, order)
     try:
         if problem:
             # Not paid_at: the payment does not match the order, so it does not count as paid.
             transition(order, Status.NEEDS_ATTENTION, source=source, message=problem,
-                       details=_session_details(session), attention_reason=problem,
+                       details=_session_details(session, amounts), attention_reason=problem,
                        stripe_payment_intent_id=session.payment_intent)
         else:
+            # The order keeps what Stripe charged, so every total the customer and merchant see adds up to it.
             transition(order, Status.PAID, source=source, message="Payment confirmed by Stripe",
-                       details=_session_details(session), paid_at=utcnow(),
-                       stripe_payment_intent_id=session.payment_intent)
-            if order.cart_id is not None:
-                db.session.execute(delete(CartLine).where(CartLine.cart_id == order.cart_id))
+                       details=_session_details(session, amounts), paid_at=utcnow(),
+                       stripe_payment_intent_id=session.payment_intent, total_cents=amounts.total,
+                       shipping_cents=amounts.shipping, discount_cents=amounts.discount, tax_cents=amounts.tax,
+                       shipping_rate=amounts.shipping_rate, shipping_rate_name=amounts.shipping_rate_name)
+            _take_from_cart(order)
             # The outbox jobs: written in this transaction, so they exist exactly when the payment does.
-            outbox.enqueue(outbox.JobKind.SUBMIT_ORDER, order)
+            if twikit_lines(order):
+                # An order of plain products only never goes to Twikit: the merchant ships it.
+                outbox.enqueue(outbox.JobKind.SUBMIT_ORDER, order)
             outbox.enqueue(outbox.JobKind.SEND_CONFIRMATION_EMAIL, order)
         db.session.commit()
     except TransitionLost:
@@ -90,17 +97,48 @@ def _order_for(session) -> Order | None:
         Order.stripe_session_id == session.id, Order.identifier == session.client_reference_id)))
 
 
-def _amount_problem(session, order: Order) -> str | None:
-    """A paid amount or currency that differs from the order's total must not count as paid."""
-    if session.amount_total != order.total_cents or (session.currency or "").upper() != order.currency:
-        return (f"Stripe collected {session.amount_total} {(session.currency or '?').upper()}, "
-                f"but the order totals {order.total_cents} {order.currency}")
+def _amount_problem(amounts: stripe_checkout.Charged, order: Order) -> str | None:
+    """A payment for other lines, in another currency, or whose totals do not add up must not count as paid.
+
+    Stripe computes shipping, discount and tax; what it charged must be the
+    order's lines less the discount plus shipping, plus tax when not included.
+    """
+    if amounts.currency != order.currency or amounts.subtotal != order.subtotal_cents:
+        return (f"Stripe collected {amounts.subtotal} {amounts.currency or '?'} for the lines, "
+                f"but the order's lines total {order.subtotal_cents} {order.currency}")
+    expected = (amounts.subtotal - amounts.discount + amounts.shipping
+                + (0 if order.tax_included else amounts.tax))
+    if amounts.total != expected or min(amounts.shipping, amounts.discount, amounts.tax) < 0:
+        return (f"Stripe collected {amounts.total} {amounts.currency}, which is not the lines "
+                f"{amounts.subtotal} - discount {amounts.discount} + shipping {amounts.shipping}"
+                f"{'' if order.tax_included else f' + tax {amounts.tax}'} = {expected}")
     return None
 
 
-def _session_details(session) -> dict:
-    return {"session": session.id, "payment_intent": session.payment_intent,
-            "amount_total": session.amount_total, "currency": session.currency}
+def _take_from_cart(order: Order) -> None:
+    """Take the ordered lines out of the cart, and nothing the customer added while paying."""
+    if order.cart_id is None:
+        return
+    cart_lines = db.session.scalars(select(CartLine).where(CartLine.cart_id == order.cart_id)).all()
+    for ordered in order.lines:
+        match = next((line for line in cart_lines if line.configuration_id == ordered.configuration_id
+                      and (ordered.configuration_id is not None or line.variant.sku == ordered.sku)), None)
+        if match is None:
+            continue
+        if match.quantity > ordered.quantity:  # raised after checkout: the extra stays in the cart
+            match.quantity -= ordered.quantity
+        else:
+            db.session.delete(match)
+            cart_lines.remove(match)
+
+
+def _session_details(session, amounts: stripe_checkout.Charged | None = None) -> dict:
+    details = {"session": session.id, "payment_intent": session.payment_intent,
+               "amount_total": session.amount_total, "currency": session.currency}
+    if amounts is not None:
+        details.update(subtotal=amounts.subtotal, shipping=amounts.shipping, discount=amounts.discount,
+                       tax=amounts.tax, shipping_rate=amounts.shipping_rate)
+    return details
 
 
 def _flag_late_payment(order: Order, session, source: str, reason: str) -> None:

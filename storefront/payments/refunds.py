@@ -14,6 +14,7 @@ from ..extensions import db
 from ..i18n import format_money
 from ..models import Order, utcnow
 from ..orders.states import IllegalTransition, Status, note, transition
+from .stripe_amounts import from_stripe
 
 SOURCE = "stripe-webhook"
 
@@ -30,7 +31,7 @@ def record_refund(charge) -> str:
     order = order_for_charge(charge)
     if order is None:
         return "no matching order"
-    refunded = charge.amount_refunded
+    refunded = from_stripe(charge.amount_refunded, charge.currency)  # Stripe's units, as the order's
     amount = format_money(refunded, charge.currency.upper(), locale="en")
     # The charge's running total: a repeated or late event never lowers what was recorded.
     order.refunded_cents = max(order.refunded_cents or 0, refunded)

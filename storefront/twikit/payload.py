@@ -46,15 +46,16 @@ def twikit_lines(order: Order) -> list:
     return [line for line in order.lines if line.configuration_id is not None]
 
 
-def build_order_payload(order: Order, *, merchant_address: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """IOrderPayload for an order.
+def build_order_payload(order: Order, *, billing_address: Mapping[str, Any] | None = None,
+                        delivery_address: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """IOrderPayload for an order: its Twikit lines, and the addresses Twikit bills and delivers to.
 
-    By default Twikit delivers to the customer's delivery address and bills the
-    billing address. With ``merchant_address`` it delivers to and bills the
-    merchant, for merchants who post-process and re-bill (the spec's other case).
+    Each address defaults to the customer's own; storefront.orders.addresses
+    passes the merchant's where the settings say so (the spec's usual case
+    bills the merchant).
     """
-    billing = merchant_address or order.billing_address
-    delivery = merchant_address or order.delivery_address
+    billing = order.billing_address if billing_address is None else billing_address
+    delivery = order.delivery_address if delivery_address is None else delivery_address
     return {
         "items": [
             # configurationId as returned by save(); the quantity goes in amount, never repeated items.

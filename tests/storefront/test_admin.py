@@ -13,9 +13,9 @@ from ..support.forms import csrf_token_from, log_in
 
 def refused_order(app, status=Status.NEEDS_ATTENTION, paid=True,
                   reason="Twikit refused the order: 10 CouldNotFindConfig"):
-    """An order without lines that Twikit refused: the worker's note, and the logged verification call."""
+    """An order of one design that Twikit refused: the worker's note, and the logged verification call."""
     with app.app_context():
-        order = add_order(identifier="TW-261129-ADMIN1", status=status, paid=paid, lines=(), billing_address={},
+        order = add_order(identifier="TW-261129-ADMIN1", status=status, paid=paid, billing_address={},
                           total_cents=4900, attention_reason=reason)
         note(order, source="worker", message=reason, details={"result_code": 10})
         db.session.add(WebhookDelivery(route="payment-verification", raw_body='{"identifier": "TW-261129-ADMIN1"}',

@@ -149,3 +149,33 @@ def test_the_export_imports_back_to_the_same_catalog(app, client, demo_catalog):
         result = import_catalog(parse_catalog(exported, "EUR"))
         after = [(v.sku, v.price_cents, v.product.name) for v in db.session.scalars(select(Variant))]
     assert result.created == 0 and sorted(before) == sorted(after)
+
+
+def test_a_plain_product_made_here_sells_without_twikit_and_exports_as_plain(app, client, demo_catalog):
+    log_in(client)
+    submit(client, "/admin/catalog/new", {**NEW, "key": "lamp-stand", "slug": "lamp-stand", "name": "Lamp Stand",
+                                          "customizable": "False"})
+    pid = product_id(app, "lamp-stand")
+    submit(client, f"/admin/catalog/{pid}/variants", {"sku": "STAND-1", "name": "Oak", "price": "25.00"})
+    submit(client, f"/admin/catalog/{pid}/publish", {})
+    shop = client.get("/products/lamp-stand").get_data(as_text=True)
+    assert "data-plain-product" in shop and "data-twikit" not in shop and "€25.00" in shop
+    exported = {p["key"]: p for p in json.loads(client.get("/admin/catalog/export.json").data)["products"]}
+    assert exported["lamp-stand"]["customizable"] is False and "customizable" not in exported["geo-lamp"]
+    # The catalog's Dutch texts make the round trip too.
+    assert exported["gift-box"]["translations"]["nl"]["name"] == "Geschenkdoos"
+
+
+def test_prices_have_the_shop_currencys_own_decimals(app, client):
+    app.config["SHOP_CURRENCY"] = "JPY"
+    log_in(client)
+    submit(client, "/admin/catalog/new", NEW)
+    pid = product_id(app, "moon-lamp")
+    page = submit(client, f"/admin/catalog/{pid}/variants", {"sku": "MOON-S", "name": "Small", "price": "19.99"},
+                  follow=False).get_data(as_text=True)
+    assert "Enter a price like 4900." in page
+    submit(client, f"/admin/catalog/{pid}/variants", {"sku": "MOON-S", "name": "Small", "price": "4900"})
+    with app.app_context():
+        assert [(v.price_cents, v.currency) for v in db.session.get(Product, pid).variants] == [(4900, "JPY")]
+    exported = json.loads(client.get("/admin/catalog/export.json").data)["products"]
+    assert exported[0]["variants"][0]["price"] == "4900"  # never "49.00": yen have no decimals

@@ -140,6 +140,80 @@ def test_a_preview_url_that_browsers_could_read_as_another_host_is_refused(app, 
     assert lines(app) == []
 
 
+# --- plain products ------------------------------------------------------------------------
+
+def test_a_plain_products_page_loads_no_twikit_script(client, demo_catalog):
+    page = client.get("/products/gift-box").get_data(as_text=True)
+    assert "data-plain-product" in page
+    assert "twikit-embed.js" not in page and "data-twikit" not in page and "/plugin/" not in page
+    assert 'value="BOX-SMALL" checked' in page and "€6.00" in page and "€12.00" in page
+    assert ">Add to cart</button>" in page
+
+
+def test_a_plain_product_is_added_without_a_configuration_and_merged_by_variant(app, client, demo_catalog):
+    add_to_cart(client, configuration_id="1001")
+    for _ in range(2):
+        assert add_to_cart(client, product="gift-box", sku="BOX-SMALL", configuration_id="", preview_url="",
+                           quantity="1").status_code == 303
+    add_to_cart(client, product="gift-box", sku="BOX-LARGE", configuration_id="", preview_url="")
+    assert lines(app) == [(1001, "DLJ-SILVER", 1, 4900, PREVIEW), (None, "BOX-SMALL", 2, 600, None),
+                          (None, "BOX-LARGE", 1, 1200, None)]
+    page = client.get("/cart").get_data(as_text=True)
+    assert 'data-plain-line="BOX-SMALL"' in page and 'src="/static/img/products/gift-box.svg"' in page
+    assert page.count('data-configuration-id="') == 1  # only the design has a configuration ID
+
+
+@pytest.mark.parametrize("product, changes, message", [
+    ("gift-box", {"configuration_id": "1001"}, "is not customised"),      # no design for a plain product
+    ("diamond-letter-pendant", {"configuration_id": ""}, "configuration ID is not valid"),  # a design needs one
+    ("diamond-letter-pendant", {"preview_url": ""}, "does not come from Twikit"),
+])
+def test_a_design_where_none_belongs_or_none_where_one_does_is_refused(app, client, demo_catalog, product, changes,
+                                                                       message):
+    sku = "BOX-SMALL" if product == "gift-box" else "DLJ-SILVER"
+    response = add_to_cart(client, product=product, sku=sku, **({"preview_url": ""} if product == "gift-box" else {}),
+                           **changes)
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+    assert lines(app) == []
+
+
+@pytest.mark.parametrize("what", ["design", "plain"])
+def test_adding_the_same_thing_twice_at_once_merges_into_one_line(app, demo_catalog, what):
+    """A double click: the same design (or plain variant) posted by several requests at the same moment."""
+    import threading
+
+    import requests
+
+    from ..support.live import LiveServer
+
+    with LiveServer(app=app) as server:
+        browser = requests.Session()
+        add = {"product": "diamond-letter-pendant", "sku": "DLJ-SILVER", "configuration_id": "4242",
+               "preview_url": PREVIEW} if what == "design" else \
+            {"product": "gift-box", "sku": "BOX-SMALL", "configuration_id": "", "preview_url": ""}
+        token = csrf_token_from(browser.get(f"{server.url}/products/{add['product']}", timeout=10).text)
+        # The cart exists already (another product in it), as it does when a customer double-clicks.
+        browser.post(f"{server.url}/cart/lines", timeout=10, data={
+            "csrf_token": token, "product": "diamond-letter-pendant", "sku": "DLJ-GOLD", "configuration_id": "1",
+            "preview_url": PREVIEW, "quantity": "1"})
+        cookies, barrier, statuses = browser.cookies.get_dict(), threading.Barrier(6), []
+
+        def click():
+            barrier.wait()
+            response = requests.post(f"{server.url}/cart/lines", cookies=cookies, allow_redirects=False, timeout=30,
+                                     data={"csrf_token": token, "quantity": "1", **add})
+            statuses.append(response.status_code)
+
+        threads = [threading.Thread(target=click) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    assert statuses == [303] * 6
+    merged = [line for line in lines(app) if line[1] == add["sku"]]
+    assert len(merged) == 1 and merged[0][2] == 6
+
+
 # --- the design summary: display text from the browser, checked and kept, trusted for nothing else -----
 
 def summaries(app):

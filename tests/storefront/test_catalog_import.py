@@ -49,9 +49,9 @@ def test_importing_twice_gives_the_same_catalog(app, demo_catalog):
     with app.app_context():
         first = snapshot()
         result = import_catalog_file(demo_catalog, "EUR")
-        assert (result.created, result.updated) == (0, 3)
+        assert (result.created, result.updated) == (0, 4)
         assert snapshot() == first
-        assert db.session.scalar(select(func.count()).select_from(Variant)) == 6
+        assert db.session.scalar(select(func.count()).select_from(Variant)) == 8
 
 
 def test_published_false_is_kept(app, tmp_path):
@@ -81,6 +81,9 @@ def test_reimport_updates_prices_and_drops_removed_variants(app, tmp_path):
     (jewel(variants=[{"name": "X", "price": "49.00", "currency": "EUR"}]),
      "product 'diamond-letter-jewel': variants[0].sku"),
     (jewel(published="yes"), "product 'diamond-letter-jewel': published"),
+    (jewel(customizable="no"), "product 'diamond-letter-jewel': customizable"),
+    (jewel(variants=[{"sku": "X1", "name": "X", "price": "49.001", "currency": "EUR"}]),
+     "variants[0].price: '49.001' is not an amount like '49.00'"),
     (jewel(image="javascript:alert(1)"), "product 'diamond-letter-jewel': image"),
     (jewel(translations={"NL": {"name": "Letter"}}),
      "translations: 'NL' is not one of the shop's other languages (nl)"),
@@ -158,7 +161,7 @@ def test_the_demo_catalog_matches_the_sandbox_products(app, runner):
     assert result.exit_code == 0, result.output
     with app.app_context():
         keys = set(db.session.scalars(select(Product.key)))
-    assert keys == {"diamond-letter-jewel", "name-keyring", "geo-lamp"}
+    assert keys == {"diamond-letter-jewel", "name-keyring", "geo-lamp", "gift-box"}
 
 
 def test_the_demo_catalog_sells_exactly_the_sandbox_plugins_variations():
@@ -166,9 +169,44 @@ def test_the_demo_catalog_sells_exactly_the_sandbox_plugins_variations():
     from sandboxes.twikit.products import V1_PRODUCTS
 
     catalog = json.loads(DEMO_CATALOG.read_text())
-    ours = {p["key"]: {v["sku"] for v in p["variants"]} for p in catalog["products"]}
+    ours = {p["key"]: {v["sku"] for v in p["variants"]} for p in catalog["products"]
+            if p.get("customizable", True)}  # plain products are the shop's alone; Twikit never sees them
     theirs = {p["key"]: {o["sku"] for o in p["variations"]["options"].values()} for p in V1_PRODUCTS}
     assert ours == theirs
+
+
+def test_customizable_defaults_to_true_and_a_plain_product_says_false(app, tmp_path):
+    box = jewel(key="gift-box", slug="gift-box", customizable=False,
+                variants=[{"sku": "BOX", "name": "Box", "price": "6.00", "currency": "EUR"}])
+    with app.app_context():
+        import_catalog_file(write(tmp_path, [jewel(), box]), "EUR")
+        assert dict(db.session.execute(select(Product.key, Product.customizable)).all()) == {
+            "diamond-letter-jewel": True, "gift-box": False}
+
+
+@pytest.mark.parametrize("currency, price, minor_units", [
+    ("JPY", "4900", 4900),       # no minor unit: 4900 yen is 4900, never 490000
+    ("KWD", "12.340", 12340),    # three decimals: 12.340 dinar is 12340 fils
+    ("KWD", "12.3", 12300),
+    ("EUR", "49.5", 4950),
+])
+def test_prices_have_the_currencys_own_decimals(app, tmp_path, currency, price, minor_units):
+    product = jewel(variants=[{"sku": "X1", "name": "X", "price": price, "currency": currency}])
+    with app.app_context():
+        import_catalog_file(write(tmp_path, [product]), currency)
+        assert db.session.scalar(select(Variant.price_cents)) == minor_units
+
+
+@pytest.mark.parametrize("currency, price, message", [
+    ("JPY", "49.00", "'49.00' is not an amount like '4900'"),
+    ("KWD", "12.3456", "'12.3456' is not an amount like '49.000'"),
+    # ISO 4217 allows it, but Stripe charges three-decimal currencies only in whole tens of fils.
+    ("KWD", "12.345", "Stripe charges KWD only in whole tens"),
+])
+def test_a_price_the_currency_or_stripe_cannot_take_is_refused(app, tmp_path, currency, price, message):
+    product = jewel(variants=[{"sku": "X1", "name": "X", "price": price, "currency": currency}])
+    with app.app_context(), pytest.raises(CatalogError, match=message):
+        import_catalog_file(write(tmp_path, [product]), currency)
 
 
 def test_a_variant_marked_default_is_the_default_else_the_first(app, tmp_path):
@@ -201,7 +239,8 @@ def test_the_demo_catalog_names_each_variant_as_the_designer_does():
     from sandboxes.twikit.products import V1_PRODUCTS
 
     catalog = json.loads(DEMO_CATALOG.read_text())
-    ours = {v["sku"]: v["name"] for p in catalog["products"] for v in p["variants"]}
+    # Plain products (the gift box) have no designer: Twikit never sees them.
+    ours = {v["sku"]: v["name"] for p in catalog["products"] if p.get("customizable", True) for v in p["variants"]}
     theirs = {}
     for product in V1_PRODUCTS:
         rule = product["variations"]
@@ -217,7 +256,7 @@ def test_the_demo_catalogs_default_variants_are_where_the_designer_starts():
 
     catalog = json.loads(DEMO_CATALOG.read_text())
     ours = {p["key"]: next((v for v in p["variants"] if v.get("default")), p["variants"][0])["sku"]
-            for p in catalog["products"]}
+            for p in catalog["products"] if p.get("customizable", True)}
     theirs = {}
     for product in V1_PRODUCTS:
         rule = product["variations"]

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from storefront.extensions import db
@@ -62,6 +63,72 @@ def test_a_different_delivery_address_is_validated_only_when_asked_for(client, d
     response = client.post("/checkout", data={"csrf_token": token, **BILLING_FORM, "different_delivery": "y"})
     assert response.status_code == 400
     assert 'id="delivery-first_name-error"' in response.get_data(as_text=True)
+
+
+# Twikit's IOrderAddress requires these (sandboxes/twikit/payloads.py ADDRESS_REQUIRED, as the spec marks the
+# others optional); Twikit refuses a blank one with code 8, but only after the customer has paid.
+TWIKIT_REQUIRED = ["first_name", "last_name", "email", "address_line1", "zip", "city", "country_iso"]
+
+
+@pytest.mark.parametrize("prefix", ["billing", "delivery"])
+@pytest.mark.parametrize("blank", ["   ", "\t \u00a0 "])
+def test_every_field_twikit_requires_is_stripped_then_required(app, client, demo_catalog, prefix, blank):
+    add_to_cart(client)
+    token = csrf_token_from(client.get("/checkout").get_data(as_text=True))
+    delivery = {key.replace("billing-", "delivery-"): value for key, value in BILLING_FORM.items()}
+    blanks = {f"{prefix}-{field}": blank for field in TWIKIT_REQUIRED}
+    response = client.post("/checkout", data={"csrf_token": token, **BILLING_FORM, **delivery,
+                                              "different_delivery": "y", **blanks})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    for field in TWIKIT_REQUIRED:
+        assert f'id="{prefix}-{field}-error">' in page, field
+    other = "delivery" if prefix == "billing" else "billing"
+    assert f'id="{other}-first_name-error"' not in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Order)) == 0
+
+
+def test_spaces_around_answers_are_not_kept(app, client, demo_catalog, stripe_sandbox):
+    app.config["STRIPE_API_BASE"] = stripe_sandbox.url
+    add_to_cart(client)
+    token = csrf_token_from(client.get("/checkout").get_data(as_text=True))
+    padded = {key: f"  {value} " for key, value in BILLING_FORM.items()}
+    response = client.post("/checkout", data={"csrf_token": token, **padded})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    with app.app_context():
+        order = db.session.scalar(select(Order))
+        assert order.billing_address["first_name"] == "Ada" and order.billing_address["country_iso"] == "BE"
+        assert order.email == "ada@example.com"
+
+
+def test_a_country_no_shipping_zone_covers_is_refused_before_payment(app, client, demo_catalog, tmp_path):
+    rates = tmp_path / "rates.json"
+    rates.write_text('{"currency": "EUR", "zones": [{"name": "Benelux", "countries": ["BE", "NL", "LU"], '
+                     '"rates": [{"id": "std", "name": "Standard", "amount": "4.95"}]}]}')
+    from storefront.checkout.shipping import load_shipping_rates
+
+    app.config["SHIPPING_RATES"] = load_shipping_rates(rates, "EUR")
+    add_to_cart(client)
+    token = csrf_token_from(client.get("/checkout").get_data(as_text=True))
+    response = client.post("/checkout", data={"csrf_token": token, **BILLING_FORM, "billing-country_iso": "US"})
+    assert response.status_code == 400
+    assert 'id="billing-country_iso-error">We do not deliver to this country.' in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Order)) == 0
+
+
+def test_the_summary_shows_shipping_with_delivery_times_tax_codes_and_terms(app, client, demo_catalog):
+    app.config["TERMS_URL"] = "https://shop.example/terms"
+    add_to_cart(client)  # one pendant, €49.00: below the Benelux free-shipping threshold of €75.00
+    page = client.get("/checkout").get_data(as_text=True)
+    assert 'data-shipping-offer="benelux-standard"' in page and "Standard delivery" in page
+    assert "2–4 business days" in page and "€4.95" in page and "Free from €75.00" in page
+    assert "Express delivery" in page and "€9.95" in page
+    assert "Delivery to Benelux; you choose the rate on the payment page." in page
+    assert "Included in the prices" in page and "Enter it on the payment page" in page
+    assert 'data-summary-total>€53.95<' in page
+    assert 'href="https://shop.example/terms"' in page
 
 
 def test_only_fields_with_an_error_point_at_it(client, demo_catalog):

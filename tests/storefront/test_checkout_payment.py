@@ -16,7 +16,7 @@ from storefront.models import CartLine, Order, OrderEvent, OutboxJob
 from storefront.payments.fulfilment import fulfill_checkout
 
 from ..support import stripe_events
-from ..support.factories import add_to_cart
+from ..support.factories import PREVIEW, add_to_cart
 from ..support.forms import BILLING_FORM, csrf_token_from
 
 SECRET = "whsec_test_functional"
@@ -154,13 +154,13 @@ def test_an_amount_mismatch_needs_attention_and_is_not_paid(app, client, demo_ca
     order, url = checkout(client)
     stripe_events.pay(url)
     with app.app_context():  # the order now says something else than what Stripe collected
-        db.session.get(Order, order.id).total_cents = 100
+        db.session.get(Order, order.id).subtotal_cents = 100
         db.session.commit()
     deliver(client, "checkout.session.completed", stripe_events.fetch_session(stripe_sandbox.url,
                                                                               order.stripe_session_id))
     assert state(app, order.identifier) == ("needs_attention", False, 1, 0, 0)
     with app.app_context():
-        assert "Stripe collected 9800 EUR, but the order totals 100 EUR" in \
+        assert "Stripe collected 9800 EUR for the lines, but the order's lines total 100 EUR" in \
             db.session.get(Order, order.id).attention_reason
 
 
@@ -211,14 +211,19 @@ def test_the_status_page_needs_the_signed_token(app, client, demo_catalog):
     assert client.get(other_identifier).status_code == 404
 
 
-def test_cancelling_returns_to_the_cart_with_everything_still_there(app, client, demo_catalog, stripe_sandbox):
-    order, _ = checkout(client)
+def test_cancelling_returns_to_the_cart_and_a_get_changes_nothing(app, client, demo_catalog, stripe_sandbox):
+    order, url = checkout(client)
     session = stripe_events.fetch_session(stripe_sandbox.url, order.stripe_session_id)
     response = client.get(session["cancel_url"].replace("http://localhost", ""))
     assert response.status_code == 303 and response.headers["Location"].endswith("/cart")
     assert 'data-configuration-id="1001"' in client.get("/cart").get_data(as_text=True)
-    assert state(app, order.identifier) == ("cancelled", False, 1, 0, 0)
-    assert stripe_events.fetch_session(stripe_sandbox.url, order.stripe_session_id)["status"] == "expired"
+    # A GET writes nothing: the order still waits, its session is still the cart's one payment page...
+    assert state(app, order.identifier) == ("awaiting_payment", False, 1, 0, 0)
+    assert stripe_events.fetch_session(stripe_sandbox.url, order.stripe_session_id)["status"] == "open"
+    # ...and checking out again, unchanged, goes back to that very page.
+    token = csrf_token_from(client.get("/checkout").get_data(as_text=True))
+    again = client.post("/checkout", data={"csrf_token": token, **BILLING_FORM})
+    assert (again.status_code, again.headers["Location"]) == (303, url)
 
 
 def test_a_declined_card_leaves_the_order_unpaid_and_the_cart_intact(app, client, demo_catalog):
@@ -250,6 +255,201 @@ def test_concurrent_fulfilment_makes_one_transition_and_one_job(app, client, dem
         thread.join(30)
     assert errors == []
     assert state(app, order.identifier) == ("paid", True, 0, PAID_JOBS, 1)
+
+
+# --- one cart, one payment ---------------------------------------------------------------------
+
+def orders_of_cart(app):
+    with app.app_context():
+        return [(o.status, o.stripe_session_id) for o in db.session.scalars(select(Order).order_by(Order.id))]
+
+
+def test_concurrent_checkouts_of_one_cart_open_one_payable_session(app, demo_catalog, stripe_sandbox):
+    """Two tabs (or a double click) check out the same cart at the same moment: one order, one session."""
+    import requests
+
+    from ..support.live import LiveServer
+
+    with LiveServer(app=app) as server:
+        browser = requests.Session()
+        token = csrf_token_from(browser.get(f"{server.url}/products/diamond-letter-pendant", timeout=10).text)
+        browser.post(f"{server.url}/cart/lines", timeout=10, data={
+            "csrf_token": token, "product": "diamond-letter-pendant", "sku": "DLJ-SILVER",
+            "configuration_id": "1001", "preview_url": PREVIEW, "quantity": "1"})
+        cookies, barrier, answers = browser.cookies.get_dict(), threading.Barrier(5), []
+
+        def check_out():
+            barrier.wait()
+            answers.append(requests.post(f"{server.url}/checkout", cookies=cookies, allow_redirects=False,
+                                         timeout=60, data={"csrf_token": token, **BILLING_FORM}))
+
+        threads = [threading.Thread(target=check_out) for _ in range(5)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    assert [a.status_code for a in answers] == [303] * 5
+    assert len({a.headers["Location"] for a in answers}) == 1  # everyone is sent to the same payment page
+    [(status, session_id)] = orders_of_cart(app)
+    assert status == "awaiting_payment" and session_id
+    assert len(open_sessions_for(stripe_sandbox, session_id)) == 1
+
+
+def open_sessions_for(stripe_sandbox, session_id):
+    """The open sandbox sessions of the order that owns ``session_id``."""
+    order_identifier = stripe_events.fetch_session(stripe_sandbox.url, session_id)["client_reference_id"]
+    listing = requests_get(f"{stripe_sandbox.url}/v1/checkout/sessions?limit=100")["data"]
+    return [s for s in listing if s["client_reference_id"] == order_identifier and s["status"] == "open"]
+
+
+def requests_get(url):
+    import requests
+
+    response = requests.get(url, headers={"Authorization": "Bearer sk_test_sandbox"}, timeout=10)
+    response.raise_for_status()
+    return response.json()
+
+
+def test_a_changed_cart_closes_the_old_payment_page_before_opening_a_new_one(app, client, demo_catalog,
+                                                                           stripe_sandbox):
+    order, first_url = checkout(client)
+    add_to_cart(client, product="gift-box", sku="BOX-SMALL", configuration_id="", preview_url="")
+    token = csrf_token_from(client.get("/checkout").get_data(as_text=True))
+    response = client.post("/checkout", data={"csrf_token": token, **BILLING_FORM})
+    assert response.status_code == 303 and response.headers["Location"] != first_url
+    [(old_status, old_session), (new_status, new_session)] = orders_of_cart(app)
+    assert (old_status, new_status) == ("cancelled", "awaiting_payment")
+    assert stripe_events.fetch_session(stripe_sandbox.url, old_session)["status"] == "expired"
+    assert stripe_events.pay(first_url).status_code == 409  # the old page can no longer be paid
+    assert stripe_events.fetch_session(stripe_sandbox.url, new_session)["amount_subtotal"] == 2 * 4900 + 600
+
+
+def test_checking_out_a_cart_whose_payment_went_through_shows_the_order(app, client, demo_catalog, stripe_sandbox):
+    order, url = checkout(client)
+    stripe_events.pay(url)  # paid at Stripe; our webhook has not arrived yet
+    token = csrf_token_from(client.get("/checkout").get_data(as_text=True))
+    response = client.post("/checkout", data={"csrf_token": token, **BILLING_FORM})
+    assert response.status_code == 303 and f"/orders/{order.identifier}/" in response.headers["Location"]
+    assert len(orders_of_cart(app)) == 1  # no second order, no second session
+
+
+# --- the way back from Stripe ------------------------------------------------------------------
+
+def test_the_success_page_asks_stripe_only_about_our_own_sessions(app, client, demo_catalog, stripe_sandbox):
+    order, url = checkout(client)
+    stripe_events.pay(url)
+    app.config["STRIPE_API_BASE"] = "http://127.0.0.1:9"  # Stripe unreachable from here on
+    # A session this shop never created: refused from our database alone.
+    assert client.get("/checkout/success?session_id=cs_test_not_ours").status_code == 404
+    # Ours, with Stripe down: the customer still lands on the order, which waits for the webhook.
+    response = client.get(f"/checkout/success?session_id={order.stripe_session_id}")
+    assert response.status_code == 303 and f"/orders/{order.identifier}/" in response.headers["Location"]
+    assert "Awaiting payment" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_stripe_call_fits_in_the_routers_30_seconds():
+    from storefront.payments.stripe_checkout import NETWORK_RETRIES, TIMEOUT
+
+    assert sum(TIMEOUT) * (1 + NETWORK_RETRIES) < 30
+
+
+def test_paying_takes_out_only_the_lines_that_were_ordered(app, client, demo_catalog, stripe_sandbox):
+    order, url = checkout(client)  # two pendants (configuration 1001)
+    add_to_cart(client, configuration_id="1001")  # a third, while the payment page is open
+    add_to_cart(client, product="gift-box", sku="BOX-SMALL", configuration_id="", preview_url="")
+    stripe_events.pay(url)
+    deliver(client, "checkout.session.completed", stripe_events.fetch_session(stripe_sandbox.url,
+                                                                              order.stripe_session_id))
+    with app.app_context():
+        left = [(line.configuration_id, line.variant.sku, line.quantity)
+                for line in db.session.scalars(select(CartLine).order_by(CartLine.id))]
+    assert left == [(1001, "DLJ-SILVER", 1), (None, "BOX-SMALL", 1)]
+
+
+def test_a_plain_only_order_is_paid_and_never_queued_for_twikit(app, client, demo_catalog, stripe_sandbox):
+    add_to_cart(client, product="gift-box", sku="BOX-LARGE", configuration_id="", preview_url="")
+    token = csrf_token_from(client.get("/checkout").get_data(as_text=True))
+    url = client.post("/checkout", data={"csrf_token": token, **BILLING_FORM}).headers["Location"]
+    with app.app_context():
+        order = db.session.scalar(select(Order))
+        assert (order.twikit_delivery, order.lines[0].configuration_id) == (None, None)
+        session_id = order.stripe_session_id
+    stripe_events.pay(url)
+    deliver(client, "checkout.session.completed", stripe_events.fetch_session(stripe_sandbox.url, session_id))
+    with app.app_context():
+        order = db.session.scalar(select(Order))
+        assert order.status == "paid" and order.total_cents == 1200 + 495  # the large box and standard delivery
+        # No job submits it to Twikit; the customer still gets the confirmation.
+        assert db.session.scalars(select(OutboxJob.kind)).all() == ["send_confirmation_email"]
+
+
+# --- shipping, tax and discounts: Stripe Checkout computes, the order keeps what was charged -----
+
+def test_the_chosen_rate_a_promotion_code_and_the_tax_are_charged_and_kept(app, client, demo_catalog,
+                                                                          stripe_sandbox):
+    add_to_cart(client, configuration_id="1001")  # one pendant: €49.00
+    token = csrf_token_from(client.get("/checkout").get_data(as_text=True))
+    url = client.post("/checkout", data={"csrf_token": token, **BILLING_FORM}).headers["Location"]
+    with app.app_context():
+        order = db.session.scalar(select(Order))
+        db.session.expunge(order)
+    session = stripe_events.fetch_session(stripe_sandbox.url, order.stripe_session_id)
+    # Belgium's rates, the first pre-selected; prices include tax (PRICES_INCLUDE_TAX), as the demo sets.
+    assert [o["shipping_amount"] for o in session["shipping_options"]] == [495, 995]
+    assert session["automatic_tax"]["enabled"] is True and session["allow_promotion_codes"] is True
+    express = session["shipping_options"][1]["shipping_rate"]
+    # On Stripe's page: Express, and the demo code.
+    import requests
+
+    page = requests.post(url, data={"action": "update", "shipping_rate": express, "promotion_code": "sandbox10"},
+                         timeout=10)
+    assert page.status_code == 200 and "Promotion code <strong>SANDBOX10</strong> applied." in page.text
+    assert stripe_events.pay(url).status_code == 303
+    deliver(client, "checkout.session.completed", stripe_events.fetch_session(stripe_sandbox.url,
+                                                                              order.stripe_session_id))
+    paid = stripe_events.fetch_session(stripe_sandbox.url, order.stripe_session_id)
+    with app.app_context():
+        order = db.session.get(Order, order.id)
+        kept = (order.status, order.subtotal_cents, order.discount_cents, order.shipping_cents, order.tax_cents,
+                order.total_cents, order.shipping_rate, order.shipping_rate_name)
+    # 10 % off the items; 21 % demo tax inside the discounted items (4410 -> 765) and the shipping (995 -> 173).
+    assert kept == ("paid", 4900, 490, 995, 765 + 173, 4900 - 490 + 995, "benelux-express", "Express delivery")
+    assert paid["amount_total"] == kept[5]  # what the order says is exactly what Stripe charged
+    with app.test_request_context():
+        from storefront.orders.links import status_url
+
+        status = client.get(status_url(order)).get_data(as_text=True)
+    for shown in ("data-order-subtotal>€49.00<", "data-order-discount>−€4.90<", "data-order-shipping>€9.95<",
+                  "data-order-tax>€9.38<", "data-order-total>€54.05<", "Express delivery"):
+        assert shown in status, shown
+
+
+def test_tax_on_top_when_prices_exclude_it(app, client, demo_catalog, stripe_sandbox):
+    app.config["PRICES_INCLUDE_TAX"] = False
+    order, url = checkout(client)  # two pendants: €98.00, free standard delivery (from €75.00)
+    stripe_events.pay(url)
+    deliver(client, "checkout.session.completed", stripe_events.fetch_session(stripe_sandbox.url,
+                                                                              order.stripe_session_id))
+    with app.app_context():
+        order = db.session.get(Order, order.id)
+        assert (order.status, order.tax_included, order.shipping_cents, order.tax_cents, order.total_cents) == \
+            ("paid", False, 0, 2058, 9800 + 2058)
+
+
+def test_a_session_opened_for_an_order_retired_meanwhile_is_closed_at_once(app, client, demo_catalog,
+                                                                          stripe_sandbox):
+    """Two tabs: one retires the order (its cart changed) while the other is still opening its payment page."""
+    from storefront.checkout.service import CheckoutError, start_payment
+    from storefront.orders.states import Status, transition
+
+    order, _ = checkout(client)
+    with app.test_request_context():
+        retired = db.session.get(Order, order.id)
+        transition(retired, Status.CANCELLED, source="test", message="replaced by another tab")
+        db.session.commit()
+        with pytest.raises(CheckoutError, match="Your cart changed"):
+            start_payment(retired)
+    assert stripe_events.fetch_session(stripe_sandbox.url, order.stripe_session_id)["status"] == "expired"
 
 
 def test_the_payment_also_queues_the_confirmation_e_mail(app, client, demo_catalog, stripe_sandbox):
@@ -308,3 +508,23 @@ def test_a_customer_on_a_dutch_link_comes_back_from_stripe_in_dutch(app, client,
     back = client.get(f"/checkout/success?lang=nl&session_id={order.stripe_session_id}")
     assert back.headers["Location"].endswith("?lang=nl")  # the status page opens in Dutch too
     assert "data-order-status>Betaald<" in client.get(back.headers["Location"]).get_data(as_text=True)
+
+
+def test_while_a_payment_settles_checkout_leads_to_the_cart_and_adding_starts_a_fresh_cart(app, client, demo_catalog,
+                                                                                         stripe_sandbox):
+    order, url = checkout(client)
+    stripe_events.pay(url, card="4000 0000 0000 9995")  # completes now, unpaid: the payment is processing
+    client.get(f"/checkout/success?session_id={order.stripe_session_id}")
+    # No second payment: /checkout sends the customer back to the cart, which says why.
+    response = client.get("/checkout")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/cart")
+    assert f"Your payment for order {order.identifier} is being processed." in cart_page(client)
+    # A product added meanwhile goes into a fresh cart; the reserved lines stay with their order.
+    add_to_cart(client, product="gift-box", sku="BOX-SMALL", configuration_id="", preview_url="")
+    page = cart_page(client)
+    assert "is being processed" not in page and 'href="/checkout"' in page
+    assert 'data-plain-line="BOX-SMALL"' in page and 'data-configuration-id="1001"' not in page
+    with app.app_context():
+        reserved = db.session.get(Order, order.id)
+        assert [(line.configuration_id, line.quantity) for line in db.session.scalars(
+            select(CartLine).where(CartLine.cart_id == reserved.cart_id))] == [(1001, 2)]

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from storefront import config as settings
 from storefront import create_app
 from storefront.config import SETTINGS, ConfigError, load_config, production_problems, production_warnings
 
@@ -113,6 +114,47 @@ def test_every_setting_is_documented_in_the_readme_and_env_example():
     for setting in SETTINGS:
         assert f"`{setting.name}`" in readme, f"README does not document {setting.name}"
         assert re.search(rf"^#?\s*{setting.name}=", example, re.M), f".env.example does not list {setting.name}"
+
+
+def test_twikit_bills_the_merchant_and_delivers_to_the_customer_by_default(tmp_path):
+    config = load_config(str(tmp_path), environ=PRODUCTION_ENV)
+    assert (config["TWIKIT_BILL_TO"], config["TWIKIT_DELIVER_TO"]) == ("merchant", "customer")
+
+
+def test_billing_the_merchant_in_production_needs_the_merchants_address(tmp_path):
+    environ = {k: v for k, v in PRODUCTION_ENV.items() if k not in ("MERCHANT_CITY", "MERCHANT_ZIP")}
+    with pytest.raises(ConfigError, match="TWIKIT_BILL_TO=merchant needs MERCHANT_ZIP, MERCHANT_CITY"):
+        load_config(str(tmp_path), environ=environ)
+    customer_only = {k: v for k, v in environ.items() if not k.startswith("MERCHANT_")}
+    config = load_config(str(tmp_path), environ={**customer_only, "TWIKIT_BILL_TO": "customer"})
+    assert config["TWIKIT_BILL_TO"] == "customer"
+
+
+@pytest.mark.parametrize("environ, message", [
+    ({"TWIKIT_DELIVER_TO": "warehouse"}, "TWIKIT_DELIVER_TO must be 'customer' or 'merchant'"),
+    ({"TWIKIT_ADDRESSES": "merchant"}, "TWIKIT_ADDRESSES was replaced by TWIKIT_BILL_TO and TWIKIT_DELIVER_TO"),
+    ({"MERCHANT_COUNTRY_ISO": "Belgium"}, "MERCHANT_COUNTRY_ISO must be a two-letter ISO 3166 code"),
+    ({"SHOP_CURRENCY": "EURO"}, "SHOP_CURRENCY: 'EURO' is not an ISO 4217 currency code"),
+    ({"STRIPE_AUTOMATIC_TAX": "maybe"}, "STRIPE_AUTOMATIC_TAX: must be true or false, not 'maybe'"),
+    ({"TERMS_URL": "javascript:alert(1)"}, "TERMS_URL: 'javascript:alert\\(1\\)' is not an http\\(s\\) URL"),
+])
+def test_address_money_and_tax_settings_are_checked_at_start_up(tmp_path, environ, message):
+    with pytest.raises(ConfigError, match=message):
+        load_config(str(tmp_path), environ={**PRODUCTION_ENV, **environ})
+
+
+def test_the_shipping_rates_file_is_read_at_start_up_and_must_match_the_currency(tmp_path):
+    demo = load_config(str(tmp_path), environ={"STOREFRONT_MODE": "demo"})
+    assert demo["SHIPPING_RATES"].zone_for("BE").name == "Benelux"
+    assert load_config(str(tmp_path), environ=PRODUCTION_ENV)["SHIPPING_RATES"] is None  # no file, no shipping
+    # The demo's own rates are in euros: a demo in yen runs without shipping; a file you name must match.
+    assert load_config(str(tmp_path), environ={"STOREFRONT_MODE": "demo", "SHOP_CURRENCY": "JPY"})[
+        "SHIPPING_RATES"] is None
+    with pytest.raises(ConfigError, match="SHIPPING_RATES_FILE: .*currency: 'EUR' is not the shop's currency JPY"):
+        load_config(str(tmp_path), environ={"STOREFRONT_MODE": "demo", "SHOP_CURRENCY": "JPY",
+                                            "SHIPPING_RATES_FILE": str(settings.DEMO_SHIPPING_RATES)})
+    with pytest.raises(ConfigError, match="SHIPPING_RATES_FILE: cannot read"):
+        load_config(str(tmp_path), environ={**PRODUCTION_ENV, "SHIPPING_RATES_FILE": str(tmp_path / "none.json")})
 
 
 # --- what production refuses, and what it only warns about ------------------------------------

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from storefront.extensions import db
 from storefront.mail import MailError, SmtpServer, parse_mail_url
-from storefront.models import OutboxJob
+from storefront.models import Order, OutboxJob
 from storefront.outbox import JobKind
 from storefront.worker import Worker
 
@@ -177,3 +177,25 @@ def test_a_dutch_order_gets_both_e_mails_in_dutch(app):
     assert '<html lang="nl">' in html and "Bekijk de statuspagina van je bestelling" in html
     text, html = subjects[f"Je bestelling {shipped} is verzonden"]
     assert f"Goed nieuws: je bestelling {shipped} is verzonden." in text and "Leveringsadres:" in text
+
+
+def test_the_totals_add_up_to_what_stripe_charged_and_plain_products_are_not_made(app):
+    from ..support.factories import GIFT_BOX
+
+    # A gift box (€6.00) with express shipping, a promotion code and tax included, as Stripe charged it.
+    identifier = queue(app, JobKind.SEND_CONFIRMATION_EMAIL, status="paid", lines=[GIFT_BOX])
+    with app.app_context():
+        order = db.session.scalar(select(Order).where(Order.identifier == identifier))
+        order.total_cents, order.discount_cents, order.shipping_cents, order.shipping_rate_name = \
+            1535, 60, 995, "Express delivery"
+        order.tax_cents, order.tax_included = 266, True
+        db.session.commit()
+    Worker(app).run(once=True)
+    [message] = kept_messages(app)
+    text, html = bodies(message)
+    assert ("Subtotal: €6.00\nDiscount: −€0.60\nShipping (Express delivery): €9.95\nTax included: €2.66\n"
+            "Total: €15.35") in text
+    for words in ("Discount", "−€0.60", "Shipping (Express delivery)", "€9.95", "Tax included", "€15.35"):
+        assert words in html
+    # Nothing is made to order here: the confirmation does not promise to make it.
+    assert "We will e-mail you again when it ships." in text and "make it for you" not in text

@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from storefront.checkout.service import new_order_identifier
 from storefront.extensions import db
-from storefront.models import JobState, Order, OutboxJob
+from storefront.models import JobState, Order, OutboxJob, Shipment, utcnow
 from storefront.orders.states import Status, note
 
 from ..support import stripe_events
-from ..support.factories import ADDRESS, add_order
+from ..support.factories import ADDRESS, GIFT_BOX, add_order
 from ..support.forms import BILLING_FORM, csrf_token_from, log_in
 from ..support.queries import snapshot
 
@@ -127,6 +127,47 @@ def test_mark_resolved_resumes_where_the_facts_say(app, client, facts, resumes_a
     order = status_of(app)
     assert (order.status, order.attention_reason) == (resumes_as.value, None)
     assert "Marked resolved: Twikit support started it by hand" in page
+
+
+@pytest.mark.parametrize("lines, twikit_delivery, facts, resumes_as", [
+    # Plain products only: Twikit never had it, so it goes back to paid, for the merchant to ship.
+    ([GIFT_BOX], "customer", {}, Status.PAID),
+    # The merchant's gift box left while the order needed attention: partly shipped.
+    ([(1001, 1), GIFT_BOX], "customer", {"shipped_line": 2}, Status.PARTIALLY_SHIPPED),
+    # Twikit delivers to the merchant and its parcel arrived: the merchant's to ship on.
+    ([(1001, 1)], "merchant", {"completed": True}, Status.AT_MERCHANT),
+])
+def test_mark_resolved_resumes_who_ships_what(app, client, lines, twikit_delivery, facts, resumes_as):
+    customised = any(not isinstance(line, dict) for line in lines)
+    order_in(app, Status.NEEDS_ATTENTION, submitted=customised, lines=lines, twikit_delivery=twikit_delivery,
+             attention_reason="Payment received for an order that was expired")
+    with app.app_context():
+        order = db.session.scalar(select(Order))
+        if facts.get("shipped_line"):
+            line = order.lines[facts["shipped_line"] - 1]
+            order.shipments.append(Shipment(shipped_by="merchant", lines=[line]))
+        if facts.get("completed"):
+            order.twikit_completed_at = utcnow()
+        db.session.commit()
+    log_in(client)
+    post(client, "resolve", {"note": "Paid by bank transfer after all"})
+    order = status_of(app)
+    assert (order.status, order.attention_reason) == (resumes_as.value, None)
+
+
+def test_neither_retried_nor_cancelled_in_full_where_who_ships_what_says_no(app, client):
+    order_in(app, Status.NEEDS_ATTENTION, lines=[GIFT_BOX], submitted=False)
+    before = snapshot(app, IDENTIFIER)
+    log_in(client)
+    assert "has no customised products, so Twikit never gets it" in post(client, "retry-submission")
+    assert snapshot(app, IDENTIFIER) == before
+    with app.app_context():  # the gift box has left: a full refund would pay back what the customer has
+        order = db.session.scalar(select(Order))
+        order.shipments.append(Shipment(shipped_by="merchant", lines=list(order.lines)))
+        db.session.commit()
+    before = snapshot(app, IDENTIFIER)
+    assert "Part of this order has shipped" in post(client, "cancel-and-refund")
+    assert snapshot(app, IDENTIFIER) == before
 
 
 def test_mark_resolved_clears_a_shipped_orders_flag_and_keeps_its_status(app, client):

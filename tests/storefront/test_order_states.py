@@ -66,3 +66,41 @@ def test_events_cannot_be_edited(app):
 
 def test_every_status_is_in_the_machine():
     assert set(TRANSITIONS) == set(Status)
+
+
+@pytest.mark.parametrize("start, target", [
+    (Status.PAID, Status.SHIPPED),                       # the merchant ships a plain-only order
+    (Status.PAID, Status.PARTIALLY_SHIPPED),             # ...or a mixed order's plain part, first
+    (Status.SUBMITTED, Status.PARTIALLY_SHIPPED),
+    (Status.PRODUCTION_COMPLETE, Status.PARTIALLY_SHIPPED),
+    (Status.PARTIALLY_SHIPPED, Status.SHIPPED),
+    (Status.PRODUCTION_COMPLETE, Status.AT_MERCHANT),    # TWIKIT_DELIVER_TO=merchant: Twikit's parcel to the shop
+    (Status.AT_MERCHANT, Status.SHIPPED),                # ...which the merchant ships on
+    (Status.NEEDS_ATTENTION, Status.PARTIALLY_SHIPPED),
+])
+def test_the_fulfilment_moves_are_legal(app, start, target):
+    with app.app_context():
+        order = add_order(status=start, **BARE)
+        transition(order, target, source="test")
+        db.session.commit()
+        assert db.session.get(Order, order.id).status == target.value
+
+
+@pytest.mark.parametrize("start, target", [
+    (Status.AWAITING_PAYMENT, Status.PARTIALLY_SHIPPED),  # nothing ships before the payment
+    (Status.PAID, Status.AT_MERCHANT),                     # Twikit must have the order first
+    (Status.PARTIALLY_SHIPPED, Status.PAID),
+    (Status.SHIPPED, Status.PARTIALLY_SHIPPED),
+    (Status.AT_MERCHANT, Status.SUBMITTED),
+])
+def test_the_fulfilment_moves_go_forward_only(app, start, target):
+    with app.app_context():
+        order = add_order(status=start, **BARE)
+        with pytest.raises(IllegalTransition):
+            transition(order, target, source="test")
+
+
+def test_every_status_has_a_customer_label():
+    from storefront.orders.states import LABELS
+
+    assert set(LABELS) == set(Status)

@@ -27,7 +27,7 @@ from storefront.twikit.client import TwikitClient
 from storefront.twikit.payload import payload_hash
 from storefront.worker import Worker
 
-from ..support.factories import ADDRESS, PAID_AND_QUEUED, make_order
+from ..support.factories import ADDRESS, GIFT_BOX, PAID_AND_QUEUED, make_order
 from ..support.live import LiveServer
 from ..support.shop import ROOT, shop_config
 from ..support.twikit_sandbox import TwikitSandbox
@@ -330,3 +330,39 @@ def test_the_payload_secret_is_never_logged(shop, twikit, live, caplog):
             assert all(secret not in json.dumps(event.details) for event in order.events)
     finally:
         twikit.settings(PAYLOAD_SECRET="demo-payload-secret")
+
+
+# --- mixed orders and who Twikit bills and delivers to -------------------------------------------
+
+DEMO_MERCHANT = {"firstName": "Demo", "lastName": "Merchant", "email": "merchant@example.com",
+                 "addressLine1": "Demo Street 1", "zip": "1000", "city": "Brussels", "countryIso": "BE",
+                 "companyName": "Demo Shop (not a real company)"}
+CUSTOMER = {"firstName": "Ada", "lastName": "Lovelace", "email": "ada@example.com", "addressLine1": "Rue de la Loi 16",
+            "zip": "1000", "city": "Brussels", "countryIso": "BE"}
+
+
+@pytest.mark.parametrize("delivery", ["customer", "merchant"])
+def test_a_mixed_order_sends_twikit_only_its_customised_line_and_bills_the_merchant(shop, twikit, delivery):
+    configuration_id = twikit.save_configuration("M")
+    identifier = make_order(shop, lines=[GIFT_BOX, (configuration_id, 2)], twikit_delivery=delivery,
+                            **PAID_AND_QUEUED)
+    run_worker(shop)
+    assert order_state(shop, identifier)[:2] == ("submitted", True)  # verified: the multiset of customised lines
+    [stored] = twikit.orders(identifier)
+    assert stored["items"] == [{"identifier": f"{identifier}-2", "configurationId": configuration_id, "amount": 2}]
+    # The spec's usual case: Twikit bills the merchant (TWIKIT_BILL_TO), and delivers as the order says.
+    assert stored["billingAddress"] == DEMO_MERCHANT
+    assert stored["deliveryAddress"] == (DEMO_MERCHANT if delivery == "merchant" else CUSTOMER)
+
+
+def test_a_mixed_order_whose_plain_part_left_first_is_still_submitted(shop, twikit):
+    from storefront.orders.shipments import ship_by_merchant
+
+    identifier = make_order(shop, lines=[twikit.save_configuration("P"), GIFT_BOX], **PAID_AND_QUEUED)
+    with shop.app_context():
+        order = db.session.scalar(select(Order).where(Order.identifier == identifier))
+        ship_by_merchant(order, [order.lines[1].id], tracking_id="MER-1", tracking_url="")
+    run_worker(shop)
+    status, submitted, job, *_ = order_state(shop, identifier)
+    assert (status, submitted, job) == ("partially_shipped", True, "done")
+    assert len(twikit.orders(identifier)) == 1

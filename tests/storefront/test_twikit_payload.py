@@ -3,6 +3,9 @@
 import hashlib
 import json
 
+import pytest
+
+from storefront.orders.addresses import twikit_addresses
 from storefront.twikit.client import ApiResult
 from storefront.twikit.payload import build_order_payload, payload_hash, serialise
 from storefront.twikit.result_codes import SPEC_NAMES, ResultCode
@@ -49,13 +52,23 @@ def test_the_hash_is_md5_of_payload_plus_secret():
     assert payload_hash(EXPECTED_PAYLOAD, "s3cret") == hashlib.md5((EXPECTED_PAYLOAD + "s3cret").encode()).hexdigest()
 
 
-def test_merchant_addresses_replace_both_addresses():
-    merchant = {"first_name": "Shop", "last_name": "Owner", "email": "shop@example.com", "address_line1": "Main 1",
-                "zip": "2000", "city": "Antwerp", "country_iso": "BE"}
-    payload = build_order_payload(order(), merchant_address=merchant)
-    expected = {"firstName": "Shop", "lastName": "Owner", "email": "shop@example.com", "addressLine1": "Main 1",
-                "zip": "2000", "city": "Antwerp", "countryIso": "BE"}
-    assert payload["billingAddress"] == payload["deliveryAddress"] == expected
+MERCHANT_CONFIG = {"MERCHANT_FIRST_NAME": "Shop", "MERCHANT_LAST_NAME": "Owner", "MERCHANT_EMAIL": "shop@example.com",
+                   "MERCHANT_ADDRESS_LINE1": "Main 1", "MERCHANT_ZIP": "2000", "MERCHANT_CITY": "Antwerp",
+                   "MERCHANT_COUNTRY_ISO": "BE"}
+MERCHANT = {"firstName": "Shop", "lastName": "Owner", "email": "shop@example.com", "addressLine1": "Main 1",
+            "zip": "2000", "city": "Antwerp", "countryIso": "BE"}
+
+
+@pytest.mark.parametrize("bill_to, deliver_to", [("customer", "customer"), ("merchant", "customer"),
+                                                 ("customer", "merchant"), ("merchant", "merchant")])
+def test_each_address_goes_to_the_party_its_setting_names(bill_to, deliver_to):
+    the_order = order()
+    the_order.twikit_delivery = deliver_to  # fixed on the order when it was placed, from TWIKIT_DELIVER_TO
+    billing, delivery = twikit_addresses(the_order, {**MERCHANT_CONFIG, "TWIKIT_BILL_TO": bill_to})
+    payload = build_order_payload(the_order, billing_address=billing, delivery_address=delivery)
+    customer = json.loads(EXPECTED_PAYLOAD)
+    assert payload["billingAddress"] == (MERCHANT if bill_to == "merchant" else customer["billingAddress"])
+    assert payload["deliveryAddress"] == (MERCHANT if deliver_to == "merchant" else customer["deliveryAddress"])
 
 
 BRONTE = {"first_name": "Charlotte", "last_name": "Brontë", "email": "charlotte@example.com",

@@ -228,7 +228,7 @@ def test_a_repeated_shipping_report_makes_one_transition_and_one_email(app, clie
     assert [(a.status_code, a.json) for a in answers] == [(200, {"error": ""})] * 2
     assert transitions(app, identifier) == [("production_complete", "shipped")]
     assert count(app, OutboxJob) == 1
-    assert [d.reason for d in deliveries(app, "order-completion")][1] == "already shipped; nothing changed"
+    assert [d.reason for d in deliveries(app, "order-completion")][1] == "already reported; nothing changed"
 
 
 def test_shipping_before_the_production_report_never_goes_back(app, client):
@@ -296,7 +296,7 @@ def test_the_status_page_shows_production_and_tracking(app, client):
     with app.test_request_context():
         link = status_url(order_of(app, identifier))
     page = client.get(link).get_data(as_text=True)
-    assert "data-order-status>Produced<" in page and "data-order-tracking hidden" in page
+    assert "data-order-status>Produced<" in page and "data-order-shipments hidden" in page
     client.post(url("order-completion"), json=shipping_report(identifier))
     page = client.get(link).get_data(as_text=True)
     assert "data-order-status>Shipped<" in page

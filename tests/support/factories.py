@@ -20,7 +20,7 @@ from datetime import timedelta
 from storefront.catalog.importer import import_catalog_file
 from storefront.checkout.service import new_order_identifier
 from storefront.extensions import db
-from storefront.models import Order, OrderLine, utcnow
+from storefront.models import Order, OrderLine, Shipment, utcnow
 from storefront.orders.states import Status
 from storefront.outbox import JobKind, enqueue
 
@@ -40,6 +40,9 @@ def preview_url(configuration_id: int) -> str:
 
 
 PREVIEW = preview_url(1001)
+# A plain product's order line (the demo catalog's gift box): no configuration ID, so Twikit never sees it.
+GIFT_BOX = {"configuration_id": None, "product_key": "gift-box", "product_name": "Gift Box", "sku": "BOX-SMALL",
+            "variant_name": "Small (jewellery, keyrings)", "unit_price_cents": 600}
 # As fulfil_checkout leaves an order: paid, under a fresh identifier, its submit job waiting for the worker.
 PAID_AND_QUEUED = {"identifier": None, "status": Status.PAID, "submit_job": True}
 
@@ -51,7 +54,7 @@ def build_order(*, identifier: str | None = IDENTIFIER, status: str = Status.SUB
                 lines: Iterable = ((1001, 1),), paid: bool = True, submitted: bool | None = None,
                 email: str = "ada@example.com", billing_address: dict = ADDRESS,
                 delivery_address: dict | None = None, total_cents: int | None = None, currency: str = "EUR",
-                locale: str = "en", attention_reason: str | None = None) -> Order:
+                locale: str = "en", attention_reason: str | None = None, twikit_delivery: str = "customer") -> Order:
     """An order, not saved.
 
     identifier: None for a fresh one, as checkout makes (for a database that
@@ -64,6 +67,9 @@ def build_order(*, identifier: str | None = IDENTIFIER, status: str = Status.SUB
         ``submitted`` follows the status by default (submitted, produced, shipped).
     delivery_address: the billing address unless given.
     total_cents: the sum of the lines unless given (the subtotal is the same).
+    twikit_delivery: where Twikit delivers the customised lines ("customer" or "merchant"),
+        as checkout records it from TWIKIT_DELIVER_TO; left unset for an order of plain products only.
+        A shipped order has shipped whole, in one parcel without tracking.
     """
     status = Status(status)
     identifier = identifier or new_order_identifier()
@@ -78,6 +84,15 @@ def build_order(*, identifier: str | None = IDENTIFIER, status: str = Status.SUB
         order.lines.append(_order_line(f"{identifier}-{number}", line))
     total = sum(line.total_cents for line in order.lines) if total_cents is None else total_cents
     order.subtotal_cents = order.total_cents = total
+    customised = any(line.configuration_id is not None for line in order.lines)
+    if customised:
+        order.twikit_delivery = twikit_delivery
+    if status is Status.SHIPPED:
+        # Shipped whole, in one parcel: Twikit's when it made and delivered it, else the merchant's.
+        by_twikit = customised and twikit_delivery == "customer"
+        order.shipped_at = now
+        order.twikit_completed_at = now if customised else None
+        order.shipments.append(Shipment(shipped_by="twikit" if by_twikit else "merchant", lines=list(order.lines)))
     return order
 
 

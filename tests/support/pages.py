@@ -109,6 +109,15 @@ def pay(page, card):
     page.get_by_role("button", name=re.compile(r"^Pay ")).click()
 
 
+def add_plain_product_to_cart(page, live, slug="gift-box", variant=None):
+    """A plain product: no designer, just a variant and "Add to cart"."""
+    page.goto(f"{live.shop.url}/products/{slug}")
+    if variant:
+        page.get_by_label(variant).check()
+    page.get_by_role("button", name="Add to cart").click()
+    expect(page).to_have_url(re.compile(r"/cart$"))
+
+
 def log_in_to_back_office(page, live, path="/admin/"):
     """Open a back-office page and log in through its form, as the merchant does."""
     page.goto(live.shop.url + path)

@@ -24,6 +24,10 @@ PRODUCTION_ENV = {
     "STRIPE_WEBHOOK_SECRET": "whsec_real",
     "ADMIN_EMAIL": "merchant@example.com",
     "ADMIN_PASSWORD": "correct horse battery staple",
+    # Twikit bills the merchant by default (TWIKIT_BILL_TO), so production needs the merchant's address.
+    "MERCHANT_FIRST_NAME": "Grace", "MERCHANT_LAST_NAME": "Hopper", "MERCHANT_EMAIL": "orders@shop.example",
+    "MERCHANT_ADDRESS_LINE1": "Meir 1", "MERCHANT_ZIP": "2000", "MERCHANT_CITY": "Antwerp",
+    "MERCHANT_COUNTRY_ISO": "BE",
 }
 
 
