@@ -72,10 +72,12 @@ def configure(app: Flask, overrides: Mapping[str, Any]) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from .catalog import cache as catalog_cache
     from .database import configure_sqlite, render_migration_item
     from .extensions import csrf, db, migrate
 
     db.init_app(app)
+    catalog_cache.init_app(app)
     migrate.init_app(app, db, directory=str(SITE_DIR / "migrations"), render_item=render_migration_item)
     csrf.init_app(app)
     with app.app_context():

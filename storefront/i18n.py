@@ -21,9 +21,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from babel import Locale
 from babel.numbers import format_currency
+from babel.support import Translations
 from flask import Blueprint, Flask, abort, current_app, has_request_context, redirect, request, session, url_for
 from flask_babel import Babel, get_locale
 from flask_babel import gettext as _
+from wtforms.i18n import messages_path as wtforms_messages_path
 
 from .money import to_major
 from .safe_urls import local_path
@@ -104,6 +106,12 @@ def format_money(amount: int, currency: str | None = None, locale: str | None = 
     """Format an amount in minor units for display: 4900 EUR -> '€49.00' (en), 4900 JPY -> '¥4,900'."""
     currency = currency or current_app.config["SHOP_CURRENCY"]
     number_locale = _NUMBER_LOCALES[locale or current_locale()]
+    return _format_currency(amount, currency, number_locale)
+
+
+@lru_cache(maxsize=4096)
+def _format_currency(amount: int, currency: str, number_locale: str) -> str:
+    # Kept: a catalog shows the same few prices on every page, and CLDR formatting is not free.
     # to_major divides by the currency's own 10^digits (ISO 4217), exactly: a float could print 0.1 + 0.2.
     return format_currency(to_major(amount, currency), currency, locale=number_locale)
 
@@ -116,6 +124,12 @@ def country_name(code: str, locale: str | None = None) -> str:
 @lru_cache(maxsize=len(LOCALES))
 def _territories(locale: str) -> dict[str, str]:
     return dict(Locale.parse(locale).territories)
+
+
+@lru_cache(maxsize=len(LOCALES))
+def wtforms_messages(locale: str) -> Translations:
+    """WTForms' own messages ("This field is required.") in the locale, read from its catalog once."""
+    return Translations.load(wtforms_messages_path(), [locale], domain="wtforms")
 
 
 def localized(row, field: str) -> str:

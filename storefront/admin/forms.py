@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     FormField,
@@ -18,29 +17,30 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp, Validati
 
 from ..catalog.importer import COLOR_PATTERN, KEY_PATTERN, SKU_PATTERN
 from ..checkout.forms import AddressForm
+from ..forms import ShopForm
 from ..money import example, parse_amount
 from ..payments.stripe_amounts import check_chargeable
 
 
-class LoginForm(FlaskForm):
+class LoginForm(ShopForm):
     email = EmailField("Email", [InputRequired()])
     password = PasswordField("Password", [InputRequired()])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(ShopForm):
     """A button that changes something: only the CSRF token."""
 
 
-class ResolveForm(FlaskForm):
+class ResolveForm(ShopForm):
     note = TextAreaField("How was it resolved?", [InputRequired(message="Say in a few words how it was resolved."),
                                                   Length(max=500)])
 
 
-class CancelForm(FlaskForm):
+class CancelForm(ShopForm):
     reason = StringField("Reason (kept in the order's log)", [Optional(), Length(max=500)])
 
 
-class AddressesForm(FlaskForm):
+class AddressesForm(ShopForm):
     """Both IOrderAddress blocks of an order, as checkout asks for them."""
 
     billing = FormField(AddressForm, label="Billing address")
@@ -50,7 +50,7 @@ class AddressesForm(FlaskForm):
 _KEY_RULE = "Use lower-case letters, digits and dashes, starting with a letter or digit."
 
 
-class ProductForm(FlaskForm):
+class ProductForm(ShopForm):
     key = StringField("Twikit product key", [InputRequired(), Length(max=100), Regexp(KEY_PATTERN, message=_KEY_RULE)])
     slug = StringField("URL slug", [InputRequired(), Length(max=100), Regexp(KEY_PATTERN, message=_KEY_RULE)])
     name = StringField("Name", [InputRequired(), Length(max=200)])
@@ -77,7 +77,7 @@ class ProductForm(FlaskForm):
         return data
 
 
-class VariantForm(FlaskForm):
+class VariantForm(ShopForm):
     sku = StringField("SKU", [InputRequired(), Regexp(SKU_PATTERN, message=(
         "Letters, digits, '.', '_' or '-' (at most 64), starting with a letter or digit."))])
     name = StringField("Name", [InputRequired(), Length(max=200)])

@@ -8,18 +8,18 @@ in storefront.orders.shipments; this module parses the form and reports back.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, url_for
-from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField
 from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import ShopForm
 from ..orders.lookup import find_order
 from ..orders.shipments import ShipmentBusy, ShipmentRefused, merchant_may_ship, ship_by_merchant, shipper
 from ..orders.states import TransitionLost
 from .routes import bp
 
 
-class ShipmentForm(FlaskForm):
+class ShipmentForm(ShopForm):
     """Which lines are in the parcel, and its tracking (both optional: not every parcel is tracked)."""
 
     lines = SelectMultipleField("In this parcel", coerce=int, validate_choice=False,

@@ -1,14 +1,14 @@
 """Cart forms. Flask-WTF adds the CSRF token to each."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
+from ..forms import ShopForm
 from .service import MAX_QUANTITY
 
 
-class AddToCartForm(FlaskForm):
+class AddToCartForm(ShopForm):
     """Posted by the plugin embed after ``save()`` answered (spec, steps 8-9).
 
     Everything in it comes from the browser, so the cart service checks each
@@ -26,9 +26,9 @@ class AddToCartForm(FlaskForm):
                             validators=[InputRequired(), NumberRange(min=1, max=MAX_QUANTITY)])
 
 
-class QuantityForm(FlaskForm):
+class QuantityForm(ShopForm):
     quantity = IntegerField(_l("Quantity"), validators=[InputRequired(), NumberRange(min=1, max=MAX_QUANTITY)])
 
 
-class RemoveLineForm(FlaskForm):
+class RemoveLineForm(ShopForm):
     """Only the CSRF token: removing a line must be a deliberate POST from our page."""

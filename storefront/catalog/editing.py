@@ -7,7 +7,8 @@ in the shop's currency. A product is published only with at least one
 variant, because the shop never sells at a price nobody set.
 
 Each function raises ``CatalogEditError`` naming the field and the problem,
-commits on success, and invalidates the catalog cache.
+and commits on success; the commit raises the catalog version, so every web
+process shows the change on its next page (storefront.catalog.cache).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Product, Variant
-from . import cache
 
 log = logging.getLogger(__name__)
 
@@ -120,5 +120,4 @@ def _commit(what: Callable[[], str]) -> None:
         db.session.rollback()
         raise CatalogEditError("", "That key, slug or SKU was just taken by another change. Reload and try again.") \
             from None
-    cache.invalidate()
     log.info("catalog: %s", what())

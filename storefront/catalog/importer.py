@@ -45,7 +45,6 @@ from ..i18n import DEFAULT_LOCALE, LOCALES
 from ..models import Product, Variant
 from ..money import parse_amount
 from ..payments.stripe_amounts import check_chargeable
-from . import cache
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -242,7 +241,6 @@ def import_catalog(products: list[ProductData]) -> ImportResult:
     except Exception:
         db.session.rollback()
         raise
-    cache.invalidate()
     return result
 
 

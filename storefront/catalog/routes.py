@@ -1,30 +1,35 @@
-"""The shop window: the home page and one page per product."""
+"""The shop window: the home page and one page per product.
+
+Both read the published catalog from the process's read cache
+(storefront.catalog.cache): one SQL statement while the catalog is unchanged.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from ..cart.forms import AddToCartForm
-from ..extensions import db
 from ..i18n import current_locale, format_money
-from ..models import Product
 from ..twikit.locale import plugin_locale
-from ..twikit.script import current_script_url
+from .cache import shop_window
 
 bp = Blueprint("catalog", __name__)
 
 
 @bp.get("/")
 def index():
-    products = db.session.scalars(select(Product).where(Product.published).order_by(Product.name)).all()
-    return render_template("catalog/index.html", products=products)
+    raw = request.args.get("page", "1")
+    page = shop_window().catalog.page(int(raw)) if raw.isascii() and raw.isdigit() and len(raw) < 7 else None
+    if page is None:
+        abort(404, description=_("There is no such page of products."))
+    return render_template("catalog/index.html", page=page, products=page.products)
 
 
 @bp.get("/products/<slug>")
 def product(slug: str):
-    product = db.session.scalar(select(Product).where(Product.slug == slug, Product.published))
+    window = shop_window()
+    product = window.catalog.product(slug)
     if product is None:
         abort(404, description=_("We could not find that product."))
     # The page starts from the variant the plugin starts in: variationChanged comes only on a change.
@@ -40,6 +45,6 @@ def product(slug: str):
                                default_variant=default)
     return render_template(
         "catalog/product.html", product=product, form=form, prices=prices, default_variant=default,
-        script_url=current_script_url(),
+        script_url=window.script_url,
         locale=plugin_locale(current_locale(), current_app.config["TWIKIT_LOCALES"]),
     )

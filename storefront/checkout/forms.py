@@ -9,10 +9,10 @@ import pycountry
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, Form, FormField, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
+from ..forms import ShopForm
 from ..i18n import country_name, current_locale
 
 
@@ -85,7 +85,7 @@ class AddressForm(Form):
         return {name: (field.data or "").strip() for name, field in self._fields.items()}
 
 
-class CheckoutForm(FlaskForm):
+class CheckoutForm(ShopForm):
     billing = FormField(AddressForm, label=_l("Billing address"))
     different_delivery = BooleanField(_l("Deliver to a different address"))
     delivery = FormField(AddressForm, label=_l("Delivery address"))

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import TypeVar
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, false, true
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import Translatable, UTCDateTime, utcnow
+
+V = TypeVar("V")  # a Variant, or a read-only listing of one
+
+
+def default_variant_of(variants: Sequence[V]) -> V | None:
+    """The variant the Twikit plugin starts in: the one marked default, else the first; None without variants.
+
+    The plugin announces a variation only when it changes (spec: variationChanged), so the
+    product page starts from this one; it must be the variation the product's defaults imply.
+    """
+    return next((v for v in variants if v.is_default), variants[0] if variants else None)
 
 
 class Product(Translatable, db.Model):
@@ -42,12 +55,7 @@ class Product(Translatable, db.Model):
 
     @property
     def default_variant(self) -> Variant | None:
-        """The variant the Twikit plugin starts in: the one marked default, else the first; None without variants.
-
-        The plugin announces a variation only when it changes (spec: variationChanged), so the
-        product page starts from this one; it must be the variation the product's defaults imply.
-        """
-        return next((v for v in self.variants if v.is_default), self.variants[0] if self.variants else None)
+        return default_variant_of(self.variants)
 
     @property
     def lowest_price_cents(self) -> int | None:
@@ -78,3 +86,19 @@ class Variant(Translatable, db.Model):
 
     def __repr__(self) -> str:
         return f"<Variant {self.sku} {self.price_cents} {self.currency}>"
+
+
+class CatalogVersion(db.Model):
+    """A counter raised in the same transaction as every change to products or variants.
+
+    Each web process keeps the published catalog in memory under the version it
+    was read at (storefront.catalog.cache); one primary-key read per request
+    tells it whether that copy is still the catalog. One row, id 1; a database
+    without the row is at version 0.
+    """
+
+    __tablename__ = "catalog_version"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)

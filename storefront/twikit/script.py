@@ -15,9 +15,10 @@ publication), so the history stays complete without a write on a read.
 from __future__ import annotations
 
 import logging
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 
 from ..extensions import db
 from ..models import ScriptVersion
@@ -27,15 +28,33 @@ log = logging.getLogger(__name__)
 
 def current_script_url() -> str:
     """The plugin script URL product pages load now."""
-    configured = current_app.config["TWIKIT_SCRIPT_URL"]
-    newest = db.session.execute(
-        select(ScriptVersion.url, exists().where(ScriptVersion.url == configured).label("configured_known"))
-        .order_by(ScriptVersion.id.desc()).limit(1)
-    ).first()
-    if newest is None or not newest.configured_known:
+    row = db.session.execute(select(*script_url_columns()), script_url_parameters()).one()
+    return script_url_from(row)
+
+
+@cache
+def script_url_columns() -> tuple:
+    """The columns that tell the current script: the newest recorded URL, and whether the setting is recorded.
+
+    Columns rather than a query, so that the product page can read them in the
+    same statement as the catalog version (storefront.catalog.cache). Built once:
+    the setting is a bound parameter (``script_url_parameters()``).
+    """
+    newest = select(ScriptVersion.url).order_by(ScriptVersion.id.desc()).limit(1).scalar_subquery()
+    known = exists().where(ScriptVersion.url == bindparam("configured_script_url"))
+    return newest.label("newest_script_url"), known.label("configured_known")
+
+
+def script_url_parameters() -> dict[str, str]:
+    return {"configured_script_url": current_app.config["TWIKIT_SCRIPT_URL"]}
+
+
+def script_url_from(row) -> str:
+    """The current script URL from a row holding ``script_url_columns()``."""
+    if row.newest_script_url is None or not row.configured_known:
         # A setting the history has never seen is newer than the history: the merchant just set it.
-        return configured
-    return newest.url
+        return current_app.config["TWIKIT_SCRIPT_URL"]
+    return row.newest_script_url
 
 
 def record_configured_script() -> None:
