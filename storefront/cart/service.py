@@ -10,6 +10,7 @@ from flask import current_app, session
 from flask_babel import gettext as _
 from sqlalchemy import case, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..i18n import current_locale
@@ -38,7 +39,12 @@ def current_cart(create: bool = False) -> Cart | None:
     processing is not changed: the customer gets a fresh cart beside it.
     """
     token = session.get(SESSION_KEY)
-    cart = db.session.scalar(select(Cart).where(Cart.token == token)) if token else None
+    lines = joinedload(Cart.lines)
+    cart = db.session.scalars(
+        # With its lines, their products and variants, in one statement: the cart page shows them all.
+        select(Cart).where(Cart.token == token)
+        .options(lines.joinedload(CartLine.product), lines.joinedload(CartLine.variant))
+    ).unique().one_or_none() if token else None
     if create and cart is not None and reserving_order(cart) is not None:
         cart = None
     if cart is None and create:

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from ..cart.service import current_cart, reserving_order
 from ..i18n import current_locale
 from ..orders.links import status_url
+from ..orders.states import Status
 from . import service
 from .forms import CheckoutForm
 from .summary import checkout_summary
@@ -37,14 +38,35 @@ def start():
 
 @bp.get("/success")
 def success():
-    """Stripe sends the customer here; we ask Stripe ourselves whether the session is paid."""
-    session_id = request.args.get("session_id", "")
-    if not session_id.startswith("cs_") or len(session_id) > 255:
-        abort(400, description=_("This link is missing its Checkout Session."))
-    order = service.return_from_stripe(session_id)
+    """Stripe sends the customer here. A GET records nothing, so this page only posts back.
+
+    If the webhook has recorded the payment already, straight on to the order's
+    page. Otherwise the page submits ``confirm`` at once (a button without
+    script): a prefetched or reopened link can never change an order.
+    """
+    session_id = _session_id(request.args)
+    order = service.order_of_session(session_id)
+    if order is None:
+        abort(404, description=_("We could not find that payment."))
+    if order.status != Status.AWAITING_PAYMENT:
+        return redirect(status_url(order), 303)
+    return render_template("checkout/confirming.html", order=order, session_id=session_id)
+
+
+@bp.post("/success")
+def confirm():
+    """We ask Stripe ourselves whether the session is paid, and record it if the webhook has not yet."""
+    order = service.return_from_stripe(_session_id(request.form))
     if order is None:
         abort(404, description=_("We could not find that payment."))
     return redirect(status_url(order), 303)
+
+
+def _session_id(values) -> str:
+    session_id = values.get("session_id", "")
+    if not session_id.startswith("cs_") or len(session_id) > 255:
+        abort(400, description=_("This link is missing its Checkout Session."))
+    return session_id
 
 
 @bp.get("/cancel")

@@ -233,6 +233,11 @@ def _expire_quietly(order: Order, session_id: str) -> None:
         log.warning("order %s: session %s of a retired order not expired: %s", order.identifier, session_id, error)
 
 
+def order_of_session(session_id: str) -> Order | None:
+    """The order this shop opened that Checkout Session for, or None."""
+    return db.session.scalar(select(Order).where(Order.stripe_session_id == session_id))
+
+
 def return_from_stripe(session_id: str) -> Order | None:
     """The order of a Checkout Session this shop created, its payment recorded if Stripe says it is paid.
 
@@ -240,7 +245,7 @@ def return_from_stripe(session_id: str) -> Order | None:
     costs no call to Stripe. If Stripe cannot be asked right now, the order is
     returned as it is: the webhook records the payment when it comes.
     """
-    order = db.session.scalar(select(Order).where(Order.stripe_session_id == session_id))
+    order = order_of_session(session_id)
     if order is None:
         return None
     try:

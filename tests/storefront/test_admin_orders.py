@@ -14,6 +14,7 @@ from storefront.orders.states import Status, note
 
 from ..support.factories import ADDRESS, add_order, make_order
 from ..support.forms import log_in
+from ..support.queries import statements_of
 
 
 def add_many_orders(app, count: int, start: int = 0) -> None:
@@ -28,31 +29,15 @@ def add_many_orders(app, count: int, start: int = 0) -> None:
         db.session.commit()
 
 
-def statements_for(app, client, path: str) -> int:
-    count = 0
-
-    def record(*_args):
-        nonlocal count
-        count += 1
-
-    with app.app_context():
-        db.event.listen(db.engine, "before_cursor_execute", record)
-        try:
-            assert client.get(path).status_code == 200
-        finally:
-            db.event.remove(db.engine, "before_cursor_execute", record)
-    return count
-
-
 LIST_PAGES = ["/admin/", "/admin/?status=shipped&page=2", "/admin/?q=example.com", "/admin/?q=1001"]
 
 
 def test_the_list_costs_the_same_statements_at_10_and_10000_orders(app, client):
     log_in(client)
     add_many_orders(app, 10)
-    small = [statements_for(app, client, path) for path in LIST_PAGES]
+    small = [len(statements_of(app, client, path)) for path in LIST_PAGES]
     add_many_orders(app, 9_990, start=10)
-    large = [statements_for(app, client, path) for path in LIST_PAGES]
+    large = [len(statements_of(app, client, path)) for path in LIST_PAGES]
     # The login check, the count, the page and the navigation's "needs attention" count.
     assert large == small == [4, 4, 4, 4]
 

@@ -5,6 +5,7 @@ pointed at the sandbox by STRIPE_API_BASE. The sandbox sends no webhooks
 here: each test delivers the events it needs, signed like Stripe's.
 """
 
+import re
 import threading
 import time
 
@@ -175,26 +176,43 @@ def test_an_expired_session_expires_the_order_and_keeps_the_cart(app, client, de
     assert state(app, order.identifier) == ("expired", False, 1, 0, 0)
 
 
+def return_from_stripe(client, session_id, query=""):
+    """Open the success URL Stripe redirects to, then post its form as the page's script does; the last response."""
+    page = client.get(f"/checkout/success?{query}session_id={session_id}")
+    if page.status_code != 200:
+        return page
+    html = page.get_data(as_text=True)
+    assert "data-confirm-payment" in html and f'name="session_id" value="{session_id}"' in html
+    action = re.search(r'action="([^"]+)" data-confirm-payment', html)[1].replace("&amp;", "&")
+    return client.post(action, data={"csrf_token": csrf_token_from(html), "session_id": session_id})
+
+
 def test_the_success_page_before_and_after_the_webhook(app, client, demo_catalog, stripe_sandbox):
     order, url = checkout(client)
     redirect = stripe_events.pay(url).headers["Location"]
     assert f"session_id={order.stripe_session_id}" in redirect
-    response = client.get(f"/checkout/success?session_id={order.stripe_session_id}")
+    # The way back is a GET: it records nothing, whatever Stripe says, until the page posts back.
+    assert client.get(f"/checkout/success?session_id={order.stripe_session_id}").status_code == 200
+    assert state(app, order.identifier)[0] == "awaiting_payment"
+    response = return_from_stripe(client, order.stripe_session_id)
     assert response.status_code == 303
     status_page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'data-order-status>Paid<' in status_page and order.identifier in status_page
     assert 'src="http://127.0.0.1:5001/previews/1001.png"' in status_page
     deliver(client, "checkout.session.completed", stripe_events.fetch_session(stripe_sandbox.url,
                                                                               order.stripe_session_id))
-    client.get(f"/checkout/success?session_id={order.stripe_session_id}")
+    # Recorded already: the way back goes straight on to the order's page.
+    again = client.get(f"/checkout/success?session_id={order.stripe_session_id}")
+    assert again.status_code == 303 and again.headers["Location"] == response.headers["Location"]
     assert state(app, order.identifier) == ("paid", True, 0, PAID_JOBS, 1)
 
 
 def test_the_success_page_trusts_no_query_parameter_alone(app, client, demo_catalog, stripe_sandbox):
     order, _ = checkout(client)  # not paid
-    response = client.get(f"/checkout/success?session_id={order.stripe_session_id}")
+    response = return_from_stripe(client, order.stripe_session_id)
     assert "Awaiting payment" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert client.get("/checkout/success?session_id=cs_test_forged").status_code == 404
+    assert return_from_stripe(client, "cs_test_forged").status_code == 404
     assert client.get("/checkout/success").status_code == 400
     assert state(app, order.identifier)[0] == "awaiting_payment"
 
@@ -230,7 +248,7 @@ def test_a_declined_card_leaves_the_order_unpaid_and_the_cart_intact(app, client
     order, url = checkout(client)
     response = stripe_events.pay(url, card="4000 0000 0000 0002")
     assert response.status_code == 402 and "Your card was declined." in response.text
-    client.get(f"/checkout/success?session_id={order.stripe_session_id}")
+    return_from_stripe(client, order.stripe_session_id)
     assert state(app, order.identifier) == ("awaiting_payment", False, 1, 0, 0)
 
 
@@ -342,7 +360,7 @@ def test_the_success_page_asks_stripe_only_about_our_own_sessions(app, client, d
     # A session this shop never created: refused from our database alone.
     assert client.get("/checkout/success?session_id=cs_test_not_ours").status_code == 404
     # Ours, with Stripe down: the customer still lands on the order, which waits for the webhook.
-    response = client.get(f"/checkout/success?session_id={order.stripe_session_id}")
+    response = return_from_stripe(client, order.stripe_session_id)
     assert response.status_code == 303 and f"/orders/{order.identifier}/" in response.headers["Location"]
     assert "Awaiting payment" in client.get(response.headers["Location"]).get_data(as_text=True)
 
@@ -456,7 +474,7 @@ def test_the_payment_also_queues_the_confirmation_e_mail(app, client, demo_catal
     order, url = checkout(client)
     stripe_events.pay(url)
     assert state(app, order.identifier)[3] == 0  # nothing is queued for an unpaid order
-    client.get(f"/checkout/success?session_id={order.stripe_session_id}")
+    return_from_stripe(client, order.stripe_session_id)
     with app.app_context():
         kinds = db.session.scalars(select(OutboxJob.kind).where(OutboxJob.order_id == order.id)).all()
     assert sorted(kinds) == ["send_confirmation_email", "submit_order"]
@@ -472,7 +490,7 @@ def test_a_payment_that_settles_later_reserves_the_cart_until_it_fails(app, clie
     assert 'data-cart-count aria-label="2 items">2<' in cart_page(client)  # an open checkout reserves nothing
     stripe_events.pay(url, card="4000 0000 0000 9995")  # completes now, unpaid; fails a little later
     # Back from Stripe: the success page asks Stripe, which says complete but not yet paid.
-    status_page = client.get(client.get(f"/checkout/success?session_id={order.stripe_session_id}")
+    status_page = client.get(return_from_stripe(client, order.stripe_session_id)
                              .headers["Location"]).get_data(as_text=True)
     assert "data-order-status>Payment processing<" in status_page and "Your payment is being processed." in status_page
     page = cart_page(client)
@@ -505,7 +523,7 @@ def test_a_customer_on_a_dutch_link_comes_back_from_stripe_in_dutch(app, client,
     assert session["success_url"].endswith("/checkout/success?lang=nl&session_id={CHECKOUT_SESSION_ID}")
     assert session["locale"] == "nl" and order.locale == "nl"
     stripe_events.pay(response.headers["Location"])
-    back = client.get(f"/checkout/success?lang=nl&session_id={order.stripe_session_id}")
+    back = return_from_stripe(client, order.stripe_session_id, query="lang=nl&")
     assert back.headers["Location"].endswith("?lang=nl")  # the status page opens in Dutch too
     assert "data-order-status>Betaald<" in client.get(back.headers["Location"]).get_data(as_text=True)
 
@@ -514,7 +532,7 @@ def test_while_a_payment_settles_checkout_leads_to_the_cart_and_adding_starts_a_
                                                                                          stripe_sandbox):
     order, url = checkout(client)
     stripe_events.pay(url, card="4000 0000 0000 9995")  # completes now, unpaid: the payment is processing
-    client.get(f"/checkout/success?session_id={order.stripe_session_id}")
+    return_from_stripe(client, order.stripe_session_id)
     # No second payment: /checkout sends the customer back to the cart, which says why.
     response = client.get("/checkout")
     assert response.status_code == 303 and response.headers["Location"].endswith("/cart")

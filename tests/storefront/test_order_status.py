@@ -3,13 +3,11 @@
 import re
 
 import pytest
-from sqlalchemy import event
 
-from storefront.extensions import db
 from storefront.orders.links import status_url
 
 from ..support.factories import ADDRESS, make_order
-from ..support.queries import order_of
+from ..support.queries import order_of, recorded_statements
 from ..support.twikit_webhooks import production_report, shipping_report, url
 
 
@@ -97,15 +95,8 @@ def test_a_poll_is_one_read_and_never_a_write(app, client):
     identifier = make_order(app, status="submitted")
     target = json_link(app, identifier, lang="en")
     client.get(target)  # warm: the first request of an app loads more than a poll does
-    statements = []
-    with app.app_context():
-        engine = db.engine
-    listener = lambda *args: statements.append(args[2])  # noqa: E731  (conn, cursor, statement, ...)
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements(app) as statements:
         response = client.get(target)
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
     assert response.status_code == 200
     assert len(statements) == 1 and statements[0].lstrip().upper().startswith("SELECT"), statements
     assert "Set-Cookie" not in response.headers  # nothing stored in the session either

@@ -14,6 +14,8 @@ catalog through the real importer (``import_demo_catalog``).
 
 from __future__ import annotations
 
+import copy
+import json
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
@@ -149,3 +151,21 @@ def import_demo_catalog(app) -> None:
     """The demo catalog's products and prices, through the real importer."""
     with app.app_context():
         import_catalog_file(DEMO_CATALOG, app.config["SHOP_CURRENCY"])
+
+
+def import_catalog_of(app, size: int, tmp_path) -> list[dict]:
+    """A catalog of ``size`` products, the demo catalog's over and over (``gift-box-3``, SKU ``BOX-SMALL-3``...),
+    through the real importer; returns the products as imported."""
+    demo = json.loads(DEMO_CATALOG.read_text())
+    products = []
+    for number in range(size):
+        product = copy.deepcopy(demo["products"][number % len(demo["products"])])
+        product["key"], product["slug"] = f"{product['key']}-{number}", f"{product['slug']}-{number}"
+        for variant in product["variants"]:
+            variant["sku"] = f"{variant['sku']}-{number}"
+        products.append(product)
+    path = tmp_path / f"catalog-{size}.json"
+    path.write_text(json.dumps({**demo, "products": products}))
+    with app.app_context():
+        import_catalog_file(path, app.config["SHOP_CURRENCY"])
+    return products

@@ -1,4 +1,5 @@
-"""Reading the shop's database back: an order, its events and jobs, counts, and logged webhook deliveries.
+"""Reading the shop's database back: an order, its events and jobs, counts, logged webhook deliveries,
+and the SQL statements a request runs.
 
 Each function opens an app context of its own and returns plain values or
 detached rows, so a test can call it between requests.
@@ -6,7 +7,10 @@ detached rows, so a test can call it between requests.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event, func, select
 
 from storefront.extensions import db
 from storefront.models import Order, OrderEvent, OutboxJob, WebhookDelivery
@@ -48,3 +52,27 @@ def deliveries(app, route: str) -> list[WebhookDelivery]:
         for row in rows:
             db.session.expunge(row)
         return rows
+
+
+@contextmanager
+def recorded_statements(app) -> Iterator[list[str]]:
+    """The SQL statements the shop's engine runs inside the block, as sent to the database."""
+    statements: list[str] = []
+
+    def record(connection, cursor, statement, *_rest):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def statements_of(app, client, path: str, expect: int = 200) -> list[str]:
+    """The statements one GET runs (the page must answer ``expect``)."""
+    with recorded_statements(app) as statements:
+        assert client.get(path).status_code == expect, path
+    return statements

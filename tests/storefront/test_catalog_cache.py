@@ -1,0 +1,98 @@
+"""The catalog read cache: another web process's change shows on this process's very next page.
+
+Two shops on one database stand for two gunicorn processes: the customer's
+pages come from one (``app``), the merchant and Twikit talk to the other. Each
+keeps its own copy of the catalog, so the only way a change can reach the
+customer's process is the catalog version in the database.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import update
+
+from storefront import create_app
+from storefront.extensions import db
+from storefront.models import Product, Variant
+
+from ..support.factories import import_catalog_of
+from ..support.forms import csrf_token_from, log_in
+from ..support.shop import shop_config
+from ..support.twikit_webhooks import url
+
+PENDANT = "/products/diamond-letter-pendant"
+
+
+@pytest.fixture
+def other_process(app, database_url, tmp_path):
+    """A second shop on the same database: the process the merchant's request happens to reach."""
+    other = create_app(shop_config(tmp_path / "other", database_url))
+    yield other.test_client()
+    with other.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def variant_id(app, sku: str) -> tuple[int, int]:
+    with app.app_context():
+        variant = db.session.query(Variant).filter_by(sku=sku).one()
+        return variant.product_id, variant.id
+
+
+def test_a_price_changed_in_the_back_office_shows_on_the_next_page_of_every_process(app, client, demo_catalog,
+                                                                                  other_process):
+    assert "€49.00" in client.get(PENDANT).get_data(as_text=True)  # this process now keeps the catalog
+    log_in(other_process)
+    product, variant = variant_id(app, "DLJ-SILVER")
+    token = csrf_token_from(other_process.get("/admin/catalog").get_data(as_text=True))
+    edited = other_process.post(f"/admin/catalog/{product}/variants/{variant}", data={
+        "csrf_token": token, "sku": "DLJ-SILVER", "name": "Sterling silver", "price": "52.00"})
+    assert edited.status_code == 303
+    page = client.get(PENDANT).get_data(as_text=True)
+    assert "€52.00" in page and "€49.00" not in page and "Sterling silver" in page
+    assert "from €52.00" in client.get("/").get_data(as_text=True)
+
+
+def test_a_publication_received_by_another_process_changes_the_script_here(app, client, demo_catalog,
+                                                                           other_process):
+    new_script = "http://127.0.0.1:5001/plugin/v2/twikit.js"
+    assert new_script not in client.get(PENDANT).get_data(as_text=True)
+    response = other_process.post(url("website-publication"), json={
+        "scriptUrl": new_script, "products": [{"key": "diamond-letter-jewel"}, {"key": "brand-new-ring"}]})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert f'data-twikit-script-url="{new_script}"' in client.get(PENDANT).get_data(as_text=True)
+    assert client.get("/products/brand-new-ring").status_code == 404  # a draft, until the merchant prices it
+
+
+def test_unpublishing_and_bulk_changes_reach_the_other_process(app, client, demo_catalog, other_process):
+    assert client.get("/products/gift-box").status_code == 200
+    with other_process.application.app_context():  # a bulk statement, not a flush: still a catalog change
+        db.session.execute(update(Product).where(Product.slug == "gift-box").values(published=False))
+        db.session.commit()
+    assert client.get("/products/gift-box").status_code == 404
+    assert "Gift Box" not in client.get("/").get_data(as_text=True)
+
+
+def test_a_change_that_is_rolled_back_changes_nothing(app, client, demo_catalog, other_process):
+    client.get(PENDANT)
+    with other_process.application.app_context():
+        db.session.query(Variant).filter_by(sku="DLJ-SILVER").one().price_cents = 1
+        db.session.flush()  # the version is raised in this transaction...
+        db.session.rollback()  # ...and falls back with it
+    assert "€49.00" in client.get(PENDANT).get_data(as_text=True)
+
+
+def test_the_home_page_shows_24_products_a_page_with_links_between_pages(app, client, tmp_path):
+    products = import_catalog_of(app, 50, tmp_path)
+    names = sorted((p["name"], number, p["slug"]) for number, p in enumerate(products))  # by name, then as added
+    first, last = client.get("/").get_data(as_text=True), client.get("/?page=3").get_data(as_text=True)
+    assert first.count('class="product-card"') == 24 and last.count('class="product-card"') == 2
+    assert f'href="/products/{names[0][2]}"' in first and f'href="/products/{names[-1][2]}"' in last
+    assert 'rel="next" href="/?page=2"' in first and 'rel="prev"' not in first and "Page 1 of 3" in first
+    assert 'rel="prev" href="/?page=2"' in last and 'rel="next"' not in last
+    second = client.get("/?page=2").get_data(as_text=True)
+    assert 'rel="prev" href="/"' in second  # page 1 has one address
+    for bad in ("/?page=4", "/?page=0", "/?page=two", "/?page=-1", "/?page=99999999999"):
+        response = client.get(bad)
+        assert response.status_code == 404 and "There is no such page of products." in response.get_data(as_text=True)
+    assert "Pagina 1 van 3" in client.get("/?lang=nl").get_data(as_text=True)
