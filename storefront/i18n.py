@@ -80,12 +80,18 @@ def current_locale() -> str:
     return locale.language if locale is not None and locale.language in LOCALES else DEFAULT_LOCALE
 
 
+def url_locale() -> str | None:
+    """The locale the URL names (``?lang=nl``), if it names one the shop has."""
+    locale = request.args.get(URL_PARAMETER)
+    return locale if locale in LOCALES else None
+
+
 def _keep_url_locale(endpoint: str, values: dict) -> None:
     """A page opened with ``?lang=nl`` keeps Dutch on the links it renders, without storing anything."""
     if endpoint == "static" or not has_request_context() or URL_PARAMETER in values:
         return
-    locale = request.args.get(URL_PARAMETER)
-    if locale not in LOCALES:
+    locale = url_locale()
+    if locale is None:
         return
     try:
         expects_it = current_app.url_map.is_endpoint_expecting(endpoint, URL_PARAMETER)

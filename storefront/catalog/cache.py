@@ -81,7 +81,8 @@ def init_app(app: Flask) -> None:
 def shop_window() -> ShopWindow:
     """The catalog and script URL for this request, read from the database at most once per catalog change."""
     if "shop_window" not in g:
-        row = db.session.execute(_window_statement(), script_url_parameters()).one()
+        # On the session's connection, in its transaction, but past the ORM: these are plain columns.
+        row = db.session.connection().execute(_window_statement(), script_url_parameters()).one()
         catalog = current_app.extensions[EXTENSION].at(row.version or 0)
         g.shop_window = ShopWindow(catalog, script_url_from(row))
     return g.shop_window

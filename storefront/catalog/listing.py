@@ -7,9 +7,11 @@ or change. ``storefront.catalog.cache`` decides when a copy is still current.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from math import ceil
 
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -86,6 +88,19 @@ class Catalog:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_slug", {product.slug: product for product in self.products})
+        object.__setattr__(self, "_fragments", {})
+
+    def fragment(self, key: Hashable, render: Callable[[], str]) -> Markup:
+        """A piece of a page made from this catalog alone (a page of the grid in one language): rendered once.
+
+        Kept with this copy of the catalog, so it goes when the catalog changes.
+        The key must name everything else the piece depends on; two threads may
+        both render it the first time, and either result is the same.
+        """
+        fragments = self._fragments
+        if key not in fragments:
+            fragments[key] = Markup(render())
+        return fragments[key]
 
     def product(self, slug: str) -> ProductListing | None:
         return self._by_slug.get(slug)

@@ -96,3 +96,14 @@ def test_the_home_page_shows_24_products_a_page_with_links_between_pages(app, cl
         response = client.get(bad)
         assert response.status_code == 404 and "There is no such page of products." in response.get_data(as_text=True)
     assert "Pagina 1 van 3" in client.get("/?lang=nl").get_data(as_text=True)
+
+
+def test_a_kept_product_page_carries_each_visitors_own_csrf_token(app, demo_catalog):
+    first, second = app.test_client(), app.test_client()
+    pages = [visitor.get(PENDANT).get_data(as_text=True) for visitor in (first, second)]
+    tokens = [csrf_token_from(page) for page in pages]
+    assert tokens[0] != tokens[1] and pages[0].replace(tokens[0], "") == pages[1].replace(tokens[1], "")
+    form = {"product": "diamond-letter-pendant", "sku": "DLJ-SILVER", "configuration_id": "1001",
+            "preview_url": "http://127.0.0.1:5001/previews/1001.png", "quantity": "1"}
+    assert second.post("/cart/lines", data={**form, "csrf_token": tokens[0]}).status_code == 400  # not theirs
+    assert second.post("/cart/lines", data={**form, "csrf_token": tokens[1]}).status_code == 303
