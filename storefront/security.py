@@ -53,9 +53,13 @@ def content_security_policy() -> str:
 
 
 def init_app(app: Flask) -> None:
+    # Built once: the settings it is made of are read at start-up and never change while the shop runs.
+    with app.app_context():
+        policy = content_security_policy()
+
     @app.after_request
     def add_security_headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", content_security_policy())
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
