@@ -12,12 +12,14 @@ A gunicorn thread holds at most one database connection, for one request at
 a time, so storefront/database.py sizes each process's pool to WEB_THREADS
 and never opens more. At most this many connections are open at once:
 
-    web dynos × WEB_CONCURRENCY × WEB_THREADS  +  worker dynos  +  1 (the release phase, `heroku run`)
+    web dynos × WEB_CONCURRENCY × WEB_THREADS  +  2 × worker dynos  +  1 (the release phase, `heroku run`)
 
-With the defaults, one web and one worker dyno: 1 × 2 × 8 + 1 + 1 = 18, inside
+(a worker holds one connection for its jobs and one that listens for new ones).
+
+With the defaults, one web and one worker dyno: 1 × 2 × 8 + 2 + 1 = 19, inside
 the 20 connections of Heroku Postgres's smallest plan (Essential-0). Two web
-dynos would need 34: take a plan with more connections, or fewer threads
-(WEB_THREADS=4: 2 × 2 × 4 + 1 + 1 = 18). Heroku sets WEB_CONCURRENCY from the
+dynos would need 35: take a plan with more connections, or fewer threads
+(WEB_THREADS=4: 2 × 2 × 4 + 2 + 1 = 19). Heroku sets WEB_CONCURRENCY from the
 dyno's size (more on larger dynos): count again when you change dynos.
 """
 

@@ -25,6 +25,7 @@ from sqlalchemy import and_, or_, select, update
 
 from .extensions import db
 from .models import JobState, Order, OutboxJob, utcnow
+from .outbox_wakeup import announce_job
 
 
 class JobKind(StrEnum):
@@ -57,6 +58,7 @@ def enqueue(kind: JobKind, order: Order) -> OutboxJob:
     elif job.state == JobState.RUNNING:
         raise JobRunning(f"a {kind} job is running for order {order.identifier}")
     job.state, job.run_after, job.last_error = JobState.PENDING, utcnow(), None
+    announce_job()  # a listening worker takes it now, not at its next poll
     return job
 
 

@@ -8,6 +8,9 @@ one in hand. If the platform kills it before that call returns, the job's
 lease simply runs out and another worker retries it; Twikit's code 9 makes
 that retry safe.
 
+Between jobs it waits for PostgreSQL to announce a new one
+(storefront.outbox_wakeup), or for its poll interval.
+
 When the database cannot be reached (a restart of the database, a failover,
 maintenance) the worker waits and tries again, 1 s, 2 s, 4 s ... up to a
 minute apart, instead of exiting: a platform restarts a crashed process only
@@ -32,6 +35,7 @@ from .models import JobState, OutboxJob, utcnow
 from .orders.emails import send_confirmation_email, send_shipped_email
 from .orders.submission import submit_order
 from .outbox import JobKind
+from .outbox_wakeup import Wakeup
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +66,8 @@ class Worker:
     def run(self, once: bool = False) -> int:
         """Work until stopped (or, with ``once``, until nothing that was due is left). Returns jobs run."""
         total, database_wait = 0, 0.0
+        with self.app.app_context():
+            wakeup = Wakeup(db.engine, self.app.config["SQLALCHEMY_ENGINE_OPTIONS"], self.poll_seconds)
         log.info("worker: started%s", " (once)" if once else "")
         while not self.stopping.is_set():
             try:
@@ -83,7 +89,8 @@ class Worker:
             if once:
                 break
             if not ran:
-                self.stopping.wait(self.poll_seconds)
+                wakeup.wait(self.stopping)
+        wakeup.close()
         log.info("worker: stopped after %d job(s)", total)
         return total
 

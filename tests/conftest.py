@@ -163,6 +163,17 @@ class LiveStack:
     smtp_port: int
 
 
+@pytest.fixture
+def twikit_api(tmp_path):
+    """A Twikit sandbox of this test's own on a real port: its Orders API receives what the shop's workers send."""
+    from sandboxes.twikit import create_app as create_twikit_sandbox
+
+    server = LiveServer(lambda url: create_twikit_sandbox({
+        "SANDBOX_DATABASE": str(tmp_path / "twikit.sqlite3"), "PUBLIC_URL": url}))
+    yield server.start()
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def live(tmp_path_factory):
     """The shop and both sandboxes on real ports, wired to each other as in the demo."""

@@ -18,7 +18,6 @@ from storefront.extensions import db
 from storefront.models import Order, OutboxJob
 
 from ..support.factories import PAID_AND_QUEUED, make_order
-from ..support.live import LiveServer
 from ..support.shop import ROOT, shop_config
 from ..support.twikit_sandbox import TwikitSandbox
 
@@ -26,28 +25,18 @@ pytestmark = pytest.mark.live
 ORDERS, WORKERS = 300, 3
 
 
-@pytest.fixture
-def twikit(tmp_path):
-    from sandboxes.twikit import create_app as create_twikit_sandbox
-
-    server = LiveServer(lambda url: create_twikit_sandbox({
-        "SANDBOX_DATABASE": str(tmp_path / "twikit.sqlite3"), "PUBLIC_URL": url}))
-    yield server.start()
-    server.stop()
-
-
-def test_three_workers_submit_300_orders_exactly_once(make_postgres_database, twikit, tmp_path):
+def test_three_workers_submit_300_orders_exactly_once(make_postgres_database, twikit_api, tmp_path):
     database_url = make_postgres_database()
-    shop = create_app(shop_config(tmp_path, database_url, TWIKIT_API_URL=f"{twikit.url}/api/v1"))
+    shop = create_app(shop_config(tmp_path, database_url, TWIKIT_API_URL=f"{twikit_api.url}/api/v1"))
     with shop.app_context():
         db.create_all()
-    sandbox = TwikitSandbox(twikit.url)
+    sandbox = TwikitSandbox(twikit_api.url)
     configurations = [sandbox.save_configuration(letter) for letter in "ABCDE"]
     identifiers = {make_order(shop, lines=[configurations[n % 5], configurations[(n + 1) % 5]], **PAID_AND_QUEUED)
                    for n in range(ORDERS)}
 
     env = {**os.environ, "STOREFRONT_MODE": "demo", "DATABASE_URL": database_url,
-           "TWIKIT_API_URL": f"{twikit.url}/api/v1"}
+           "TWIKIT_API_URL": f"{twikit_api.url}/api/v1"}
     workers = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "storefront", "worker", "--once"],
                                 cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
                for _ in range(WORKERS)]
