@@ -24,7 +24,7 @@ import requests
 from storefront.config import SETTINGS
 
 from ..support import stripe_events
-from ..support.forms import BILLING_FORM, csrf_token_from
+from ..support.forms import BILLING_FORM, back_from_stripe, csrf_token_from
 from ..support.live import LiveServer, free_port
 from ..support.procfile import procfile, run, start, stop, wait_for_health, wait_for_line
 from ..support.twikit_sandbox import TwikitSandbox
@@ -124,7 +124,7 @@ def order_to_the_customers_door(shop: str, twikit: TwikitSandbox, catcher) -> st
                             timeout=30)
     assert checkout.status_code == 303, checkout.text
     paid = stripe_events.pay(checkout.headers["Location"])
-    status_page = browser.get(paid.headers["Location"], timeout=30)  # the success page sends us on
+    status_page = back_from_stripe(browser, paid.headers["Location"], timeout=30)  # on to the status page
     status_link = status_page.url
     identifier = re.search(r"/orders/([^/]+)/", status_link).group(1)
 
