@@ -267,10 +267,13 @@ class Sandbox:
 
 def start_sandbox(folder: Path) -> Sandbox:
     """The Twikit sandbox on a loopback port, in a thread of this process, with its own SQLite file."""
+    import logging
+
     from werkzeug.serving import make_server
 
     from sandboxes.twikit import create_app as create_twikit_sandbox
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request among the figures
     holder = {}
     server = make_server("127.0.0.1", 0, lambda env, start: holder["app"](env, start), threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
