@@ -372,7 +372,8 @@ def parse_wrk(output: str) -> WrkResult:
     errors += int((re.search(r"Non-2xx or 3xx responses: (\d+)", output) or [0, 0])[1])
     not_200 = re.search(r"NOT_200 (\d+)", output)
     return WrkResult(rps=float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
-                     p50_ms=_ms(percentiles["50"]), p99_ms=_ms(percentiles["99"]),
+                     # No percentiles when not one request finished in the time.
+                     p50_ms=_ms(percentiles.get("50", "0ms")), p99_ms=_ms(percentiles.get("99", "0ms")),
                      requests=int(re.search(r"(\d+) requests in", output)[1]),
                      not_200=int(not_200[1]) if not_200 else 0, errors=errors, timeouts=timeouts)
 
