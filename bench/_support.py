@@ -366,7 +366,7 @@ def _ms(value: str) -> float:
 
 def parse_wrk(output: str) -> WrkResult:
     """Requests/sec, the 50th and 99th latency percentiles, and every kind of failure wrk reports."""
-    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.M))
+    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.M))
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write) (\d+)", output))
     timeouts = int((re.search(r"timeout (\d+)", output) or [0, 0])[1])
     errors += int((re.search(r"Non-2xx or 3xx responses: (\d+)", output) or [0, 0])[1])
