@@ -243,6 +243,8 @@ def run(args: argparse.Namespace, seconds: int, work: Path, bench_static: Path) 
             with web_server(shop_env(database, args.mode), work / "web.log") as web:
                 for page in pages:
                     measure(web, page, seconds, script)
+    print(f"\n  '-': not one request finished in the {seconds} s (each took longer); '>30s': requests a router "
+          "would have cut off")
     print("\n  size, and the one fetch that took the bytes (right after start-up):")
     for page in small_pages + large_pages:
         print(f"  {page.name:<24} {len(page.body):>9,} bytes  {page.first_ms:8.1f} ms")
