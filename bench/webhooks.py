@@ -1,6 +1,6 @@
 """Twikit's order-completion webhook under load: deliveries per second at 32 clients, each applied once.
 
-    .venv/bin/python bench/webhooks.py [--orders 1000] [--connections 32] [--seconds 5]
+    .venv/bin/python bench/webhooks.py [--orders 1000] [--connections 32]
                                        [--postgres postgresql://postgres@127.0.0.1:5432/test]
 
 On a fresh PostgreSQL database (made by the Procfile's ``release:`` line),
@@ -19,9 +19,10 @@ taking the next request from one shared queue until it is empty: a fixed
 amount of work, each answer checked. (wrk runs for a time, not a count.) The
 client shares the 2 cores with the server, alike for both measurements, so
 the ratio is the figure to quote. It prints requests per second, p50 and p99,
-and the ratio to /healthz in the same run; then reads the database to check that each order moved to shipped
-exactly once: one shipped event, one shipment, one shipped e-mail job, and
-both deliveries logged. Any answer other than 200 fails the run.
+and the ratio to /healthz in the same run; then reads the database to check
+that each order moved to shipped exactly once: one shipped event, one
+shipment, one shipped e-mail job, and both deliveries logged. Any answer other
+than 200 fails the run.
 """
 
 from __future__ import annotations
