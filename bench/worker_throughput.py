@@ -1,140 +1,140 @@
-"""How fast the outbox worker submits paid orders, and how it scales with more workers.
+"""How fast the outbox workers submit paid orders, how it scales with more workers, and that none is lost or sent twice.
 
-    .venv/bin/python bench/worker_throughput.py [--orders 300] [--postgres postgresql://postgres@127.0.0.1/test]
+    .venv/bin/python bench/worker_throughput.py [--orders 300] [--workers 1,3]
+                                                [--postgres postgresql://postgres@127.0.0.1:5432/test] [--no-sqlite]
 
 Runs the Twikit sandbox on a loopback port, writes N paid orders with their
-submit jobs, then times real `flask --app storefront worker --once` processes
-draining them: 1 worker on SQLite (the baseline), then 1 and 3 workers on
-PostgreSQL when a server is given. Prints orders per second and each run's
-ratio to the baseline measured in the same run.
+submit jobs on a database made by the Procfile's ``release:`` line, then times
+real ``flask --app storefront worker --once`` processes (the Procfile's
+``worker:`` line, ``--once`` so each exits when nothing is left) draining them:
+1 worker on SQLite (the baseline), then 1 and 3 workers (``--workers``) on a
+fresh PostgreSQL database each. Prints orders per second, each run's ratio to
+the baseline measured in the same run, and two counts that must be 0:
+
+- lost: paid orders with no ``submitted_at`` once the workers are done, or
+  missing from the sandbox's own orders table;
+- duplicated: orders whose Create Order reached the sandbox more than once.
+  The sandbox stores an identifier once and answers a repeat with code 9
+  without recording it, so the benchmark counts requests at the sandbox's
+  door (bench/_support.py's CreateOrderCounter).
+
+The issue's drill: ``--orders 1000 --workers 3 --no-sqlite``.
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
-import logging
-import os
+import contextlib
 import subprocess
-import sys
 import tempfile
-import threading
 import time
 import uuid
 from pathlib import Path
 
-import requests
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from werkzeug.serving import make_server
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from sandboxes.twikit import create_app as create_twikit_sandbox  # noqa: E402
-from storefront import create_app  # noqa: E402
-from storefront.extensions import db  # noqa: E402
-from storefront.models import Order, OrderLine, utcnow  # noqa: E402
-from storefront.outbox import JobKind, enqueue  # noqa: E402
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 17
-ADDRESS = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com", "address_line1": "Main 1",
-           "zip": "1000", "city": "Brussels", "country_iso": "BE"}
+from _support import (
+    DEFAULT_POSTGRES,
+    ROOT,
+    Sandbox,
+    add_paid_order,
+    fresh_postgres,
+    instance_folder_as_found,
+    machine,
+    procfile,
+    run_procfile,
+    save_configuration,
+    shop_app,
+    shop_env,
+    start_sandbox,
+)
 
 
-def start_sandbox(folder: Path) -> str:
-    holder = {}
-    server = make_server("127.0.0.1", 0, lambda env, start: holder["app"](env, start), threaded=True)
-    url = f"http://127.0.0.1:{server.server_port}"
-    holder["app"] = create_twikit_sandbox({"SANDBOX_DATABASE": str(folder / f"twikit-{uuid.uuid4().hex}.sqlite3"),
-                                           "PUBLIC_URL": url})
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return url
+def prepare(database_url: str, sandbox: Sandbox, orders: int, folder: Path) -> list[str]:
+    """The schema (the release step), then N paid orders, each with its submit job; returns their identifiers."""
+    from storefront.extensions import db
+    from storefront.outbox import JobKind, enqueue
 
-
-def save_configuration(sandbox: str) -> int:
-    body = {"productKey": "diamond-letter-jewel", "version": 1,
-            "parameters": {"letter": "A", "size": "medium", "material": "silver"},
-            "variation": {"id": "silver", "sku": "DLJ-SILVER"},
-            "previewPng": "data:image/png;base64," + base64.b64encode(PNG).decode()}
-    return requests.post(f"{sandbox}/api/plugin/configurations", json=body, timeout=10).json()["configurationId"]
-
-
-def prepare(database_url: str, sandbox: str, orders: int, folder: Path) -> None:
-    app = create_app({"TESTING": True, "STOREFRONT_MODE": "demo", "SECRET_KEY": "bench", "DATABASE_URL": database_url,
-                      "INSTANCE_PATH": str(folder / "instance"), "TWIKIT_API_URL": f"{sandbox}/api/v1"})
-    configuration_id = save_configuration(sandbox)
+    run_procfile("release", shop_env(database_url, "demo"))
+    configuration_id = save_configuration(sandbox.url)
+    app = shop_app(database_url, folder, TWIKIT_API_URL=f"{sandbox.url}/api/v1")
+    identifiers = []
     with app.app_context():
-        db.create_all()
         for _ in range(orders):
-            identifier = f"BENCH-{uuid.uuid4().hex[:12].upper()}"
-            order = Order(identifier=identifier, status="paid", email="ada@example.com", billing_address=ADDRESS,
-                          delivery_address=ADDRESS, currency="EUR", subtotal_cents=4900, total_cents=4900,
-                          paid_at=utcnow(), lines=[OrderLine(
-                              identifier=f"{identifier}-1", product_key="diamond-letter-jewel", product_name="P",
-                              sku="DLJ-SILVER", variant_name="S", configuration_id=configuration_id, quantity=1,
-                              unit_price_cents=4900)])
+            order = add_paid_order(configuration_id)
             db.session.add(order)
             db.session.flush()
             enqueue(JobKind.SUBMIT_ORDER, order)
+            identifiers.append(order.identifier)
         db.session.commit()
         db.engine.dispose()
+    return identifiers
 
 
-def drain(database_url: str, sandbox: str, workers: int) -> float:
-    env = {**os.environ, "STOREFRONT_MODE": "demo", "DATABASE_URL": database_url, "TWIKIT_API_URL": f"{sandbox}/api/v1"}
+def drain(database_url: str, sandbox: Sandbox, workers: int, folder: Path) -> float:
+    """Start ``workers`` worker processes with --once and wait for all; returns the seconds they took."""
+    env = shop_env(database_url, "demo", TWIKIT_API_URL=f"{sandbox.url}/api/v1")
+    command = [*procfile("worker"), "--once"]
+    logs = [(folder / f"worker-{uuid.uuid4().hex[:6]}.log").open("wb") for _ in range(workers)]
     started = time.perf_counter()
-    processes = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "storefront", "worker", "--once"], cwd=ROOT,
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                 for _ in range(workers)]
-    for process in processes:
-        if process.wait() != 0:
-            raise SystemExit("a worker failed")
-    return time.perf_counter() - started
+    processes = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT) for log in logs]
+    failed = [process.wait() for process in processes]
+    seconds = time.perf_counter() - started
+    for log in logs:
+        log.close()
+    if any(failed):
+        raise SystemExit(f"a worker failed; see {folder}")
+    return seconds
 
 
-def fresh_postgres(server_url: str) -> tuple[str, callable]:
-    server_url = server_url.replace("postgresql://", "postgresql+psycopg://", 1)
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    name = f"storefront_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+def lost_and_duplicated(database_url: str, sandbox: Sandbox, identifiers: list[str], folder: Path) -> tuple[int, int]:
+    from sqlalchemy import select
 
-    def drop():
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False), drop
+    from storefront.extensions import db
+    from storefront.models import Order
+
+    app = shop_app(database_url, folder)
+    with app.app_context():
+        submitted = set(db.session.scalars(select(Order.identifier).where(Order.submitted_at.is_not(None))))
+        db.engine.dispose()
+    at_twikit = set(sandbox.stored_identifiers())
+    lost = sum(1 for identifier in identifiers if identifier not in submitted or identifier not in at_twikit)
+    duplicated = sum(1 for identifier in identifiers if sandbox.counter.counts.get(identifier, 0) > 1)
+    return lost, duplicated
 
 
 def main() -> None:
-    logging.getLogger().setLevel(logging.WARNING)  # the figures, not one log line per request
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--orders", type=int, default=300)
-    parser.add_argument("--postgres", default=os.environ.get("TEST_DATABASE_URL"))
+    parser.add_argument("--workers", default="1,3", help="comma-separated worker counts to run on PostgreSQL")
+    parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="'' to skip PostgreSQL")
+    parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite baseline (ratios are then to the "
+                                                                 "first PostgreSQL run)")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="bench-"))
-    logging.disable(logging.INFO)  # create_app configures INFO logging; keep the output to the figures
 
-    runs = [("SQLite, 1 worker (baseline)", lambda: f"sqlite:///{folder / f'{uuid.uuid4().hex}.sqlite3'}", 1, None)]
+    runs = [] if args.no_sqlite else [("SQLite, 1 worker (baseline)", None, 1)]
     if args.postgres:
-        for workers in (1, 3):
-            runs.append((f"PostgreSQL, {workers} worker(s)", None, workers, args.postgres))
+        runs += [(f"PostgreSQL, {n} worker(s)", args.postgres, n) for n in map(int, args.workers.split(","))]
+    print(f"{args.orders} paid orders submitted to the Twikit sandbox on loopback, {machine()}\n")
+    print(f"  {'run':<30} {'seconds':>8} {'orders/s':>9} {'ratio':>6} {'lost':>5} {'duplicated':>10}")
     baseline = None
-    print(f"{args.orders} paid orders submitted to the Twikit sandbox on loopback\n")
-    for label, sqlite_url, workers, postgres in runs:
-        sandbox = start_sandbox(folder)
-        drop = None
-        database_url = sqlite_url() if sqlite_url else None
-        if postgres:
-            database_url, drop = fresh_postgres(postgres)
-        prepare(database_url, sandbox, args.orders, folder)
-        seconds = drain(database_url, sandbox, workers)
-        rate = args.orders / seconds
-        baseline = baseline or rate
-        print(f"  {label:32} {seconds:6.2f} s   {rate:7.1f} orders/s   x{rate / baseline:4.2f}")
-        if drop:
-            drop()
+    with tempfile.TemporaryDirectory(prefix="bench-worker-") as name, instance_folder_as_found():
+        folder = Path(name)
+        for label, postgres, workers in runs:
+            sandbox = start_sandbox(folder)
+            with contextlib.ExitStack() as stack:
+                if postgres:
+                    database_url = stack.enter_context(fresh_postgres(postgres, "bench_worker"))
+                else:
+                    database_url = f"sqlite:///{folder / f'{uuid.uuid4().hex}.sqlite3'}"
+                identifiers = prepare(database_url, sandbox, args.orders, folder)
+                seconds = drain(database_url, sandbox, workers, folder)
+                lost, duplicated = lost_and_duplicated(database_url, sandbox, identifiers, folder)
+            sandbox.stop()
+            rate = args.orders / seconds
+            baseline = baseline or rate
+            print(f"  {label:<30} {seconds:8.2f} {rate:9.1f} {rate / baseline:6.2f} {lost:5d} {duplicated:10d}",
+                  flush=True)
+            if lost or duplicated:
+                raise SystemExit(f"{label}: {lost} lost, {duplicated} duplicated")
 
 
 if __name__ == "__main__":
