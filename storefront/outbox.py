@@ -38,7 +38,7 @@ class JobKind(StrEnum):
 class JobRunning(RuntimeError):
     """A worker is running this job right now; it cannot be rescheduled."""
 
-MAX_DELAY = timedelta(hours=1)     # "A single delay is capped at one hour"
+MAX_DELAY = timedelta(hours=1)     # "A single delay is capped at one hour": OUTBOX_RETRY_MAX_SECONDS's default
 GIVE_UP_AFTER = timedelta(hours=24)
 
 
@@ -119,7 +119,7 @@ def mark_failed(job: OutboxJob, error: str) -> None:
 def retry_later(job: OutboxJob, error: str, base_seconds: float, now: datetime | None = None) -> datetime:
     """Put the job back with exponential backoff and jitter; returns when it will run again."""
     now = now or utcnow()
-    delay = backoff_delay(job.attempts, base_seconds)
+    delay = backoff_delay(job.attempts, base_seconds, current_app.config["OUTBOX_RETRY_MAX_SECONDS"])
     job.state, job.run_after, job.last_error = JobState.PENDING, now + delay, error[:2000]
     job.lease_until = job.lease_token = None
     return job.run_after
@@ -130,13 +130,13 @@ def gave_up(job: OutboxJob, now: datetime | None = None) -> bool:
     return (now or utcnow()) - job.created_at >= GIVE_UP_AFTER
 
 
-def backoff_delay(attempt: int, base_seconds: float) -> timedelta:
-    """Delay before retry number ``attempt``: base * 2^(attempt-1), capped, with jitter.
+def backoff_delay(attempt: int, base_seconds: float, cap_seconds: float = MAX_DELAY.total_seconds()) -> timedelta:
+    """Delay before retry number ``attempt``: base * 2^(attempt-1), capped at ``cap_seconds``, with jitter.
 
     The jitter (a random 50-100% of the delay) spreads retries of many orders
     that failed together, so they do not hit Twikit again all at once.
     """
-    ceiling = min(base_seconds * 2 ** max(attempt - 1, 0), MAX_DELAY.total_seconds())
+    ceiling = min(base_seconds * 2 ** max(attempt - 1, 0), cap_seconds)
     return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
 
 

@@ -1,10 +1,13 @@
-"""Reading the shop's database back: an order, its events and jobs, counts, and logged webhook deliveries.
+"""Reading the shop's database back: an order, its events and jobs, counts, logged webhook deliveries and
+submission attempts; and waiting until what it reads is so.
 
 Each function opens an app context of its own and returns plain values or
 detached rows, so a test can call it between requests.
 """
 
 from __future__ import annotations
+
+import time
 
 from sqlalchemy import func, select
 
@@ -48,3 +51,21 @@ def deliveries(app, route: str) -> list[WebhookDelivery]:
         for row in rows:
             db.session.expunge(row)
         return rows
+
+
+def submission_attempts(app) -> list[dict]:
+    """Every create-order attempt the worker recorded, oldest first: its event details (http_status...)."""
+    with app.app_context():
+        events = db.session.scalars(select(OrderEvent).order_by(OrderEvent.id)).all()
+        attempts = [event.details for event in events if "attempt" in (event.details or {})]
+        db.session.remove()
+        return attempts
+
+
+def wait_until(condition, what: str, timeout: float = 60, every: float = 0.2):
+    """Poll ``condition`` until it returns something true, and return that; fail naming ``what`` after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        assert time.monotonic() < deadline, f"waited {timeout} s for {what}"
+        time.sleep(every)
+    return result

@@ -75,6 +75,15 @@ class ProcfileShop:
             "WEBHOOK_RETRY_DELAYS": [0.5, 1, 2, 4], "ASYNC_SETTLE_SECONDS": 1,
         })
 
+    def twikit_down(self) -> None:
+        """Stop the Twikit sandbox's listener: every call to it is refused, as when Twikit is unreachable."""
+        self.twikit.stop()
+
+    def twikit_up(self) -> None:
+        """The same sandbox (its orders, its settings) listening again on the same port."""
+        port = int(self.twikit.url.rsplit(":", 1)[1])
+        self.twikit = LiveServer(app=self.twikit.app, port=port).start()
+
     @property
     def twikit_sandbox(self) -> TwikitSandbox:
         return TwikitSandbox(self.twikit.url)
