@@ -13,3 +13,6 @@ def fresh_database(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'shop.sqlite3'}"
     return request.getfixturevalue("make_postgres_database")()
+
+
+from ..support.postgres_cluster import postgres_cluster  # noqa: E402,F401  (a fixture)

@@ -31,6 +31,7 @@ from .twikit_sandbox import TwikitSandbox
 
 WEBHOOK_TOKEN = "demo-webhook-token"
 STRIPE_WEBHOOK_SECRET = "whsec_test_procfile_shop"
+SECRET_KEY = "procfile-shop-secret-key"  # shared with the test's own app, so its order-status links work
 
 
 class ProcfileShop:
@@ -99,15 +100,15 @@ class ProcfileShop:
                "SHOP_URL": self.url, "WEB_CONCURRENCY": "2", "WEB_THREADS": "8",
                "TWIKIT_API_URL": f"{self.twikit.url}/api/v1",
                "TWIKIT_SCRIPT_URL": f"{self.twikit.url}/plugin/v1/twikit.js",
-               "TWIKIT_WEBHOOK_TOKEN": WEBHOOK_TOKEN}
+               "TWIKIT_WEBHOOK_TOKEN": WEBHOOK_TOKEN, "SECRET_KEY": SECRET_KEY}
         if self.stripe:
             env |= {"STRIPE_API_BASE": self.stripe.url, "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET}
         return env | self.extra_env
 
     def app(self):
-        """An app on the shop's database, for the test to read it back (with ``tests.support.queries``)."""
+        """An app on the shop's database and with its secret key, for the test to read it back and make its links."""
         return create_app(shop_config(self.folder, self.database_url, **{
-            k: v for k, v in self.env().items() if k in {"TWIKIT_API_URL", "TWIKIT_SCRIPT_URL"}}))
+            k: v for k, v in self.env().items() if k in {"TWIKIT_API_URL", "TWIKIT_SCRIPT_URL", "SECRET_KEY"}}))
 
     def start(self) -> Self:
         self.twikit.start()
