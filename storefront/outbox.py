@@ -99,12 +99,16 @@ def claim_next(now: datetime | None = None) -> OutboxJob | None:
     return None
 
 
-def still_ours(job: OutboxJob) -> bool:
-    """Lock the job's row and check our lease holds; call inside the transaction that records the result."""
+def still_ours(job: OutboxJob, lease_token: str | None = None) -> bool:
+    """Lock the job's row and check our lease holds; call inside the transaction that records the result.
+
+    lease_token: the token our claim wrote, when ``job`` may have been read again since (after a commit).
+    """
+    token = job.lease_token if lease_token is None else lease_token
     current = db.session.execute(
         select(OutboxJob.lease_token, OutboxJob.state).where(OutboxJob.id == job.id).with_for_update()
     ).one_or_none()
-    return current is not None and current.state == JobState.RUNNING and current.lease_token == job.lease_token
+    return current is not None and current.state == JobState.RUNNING and current.lease_token == token
 
 
 def mark_done(job: OutboxJob) -> None:
