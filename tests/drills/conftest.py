@@ -1,9 +1,11 @@
-"""Fixtures for the drills: a fresh database of the drill's own on each backend, for the Procfile's processes."""
+"""Fixtures for the drills: a fresh database of the drill's own on each backend, for the Procfile's processes;
+and a PostgreSQL server of the drill's own (``postgres_cluster``), for the one that restarts it."""
 
 from __future__ import annotations
 
 import pytest
 
+from ..support.postgres_cluster import postgres_cluster  # noqa: F401  (a fixture, used by name)
 from ..support.shop import BACKENDS
 
 
@@ -13,6 +15,3 @@ def fresh_database(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'shop.sqlite3'}"
     return request.getfixturevalue("make_postgres_database")()
-
-
-from ..support.postgres_cluster import postgres_cluster  # noqa: E402,F401  (a fixture)

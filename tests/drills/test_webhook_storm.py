@@ -8,10 +8,11 @@ that is not JSON, JSON of the wrong shape, an order nobody has, NUL bytes
 (raw, and escaped inside an identifier). 32 threads send them in a shuffled
 order, so a production report and the shipping report of one order, and the
 copies of one delivery, race each other through the web process's threads.
+Then 16 copies of one publication arrive at the very same moment.
 
 Afterwards: not one 5xx; each delivery got the answer its kind deserves;
 every order moved exactly once to where its reports lead (one production
-fact, one shipment, one shipping e-mail queued); the script was published
+fact, one shipment, one shipping e-mail queued); each script was published
 once; and every delivery that reached a route is in the webhook log.
 """
 
@@ -122,7 +123,17 @@ def test_1000_mixed_deliveries_at_once_no_5xx_and_every_valid_one_applied_once(t
         verified = Counter(json.loads(text)["success"] for (kind, *_), (_, text) in results if kind == "verification")
         assert verified == {True: ORDERS * COPIES}
 
+        # Then one publication, 16 copies at the very same moment: one new version, and every copy a 200.
+        burst_url = f"{shop.twikit.url}/plugin/v3/twikit.js"
+        burst = json.dumps({"scriptUrl": burst_url, "products": [{"key": "geo-lamp"}, {"key": "new-in-v3"}]})
+        with ThreadPoolExecutor(16) as pool:
+            burst_answers = list(pool.map(lambda _: send(("burst", "website-publication", burst.encode(), ())),
+                                          range(16)))
+        assert {status for status, _ in burst_answers} == {200}
+
         with app.app_context():
+            assert db.session.scalars(select(ScriptVersion.url).where(ScriptVersion.url == burst_url)).all() \
+                == [burst_url]
             identifiers = [identifier for identifier, _ in orders]
             rows = db.session.scalars(select(Order).where(Order.identifier.in_(identifiers))).all()
             assert {order.status for order in rows} == {Status.SHIPPED}
@@ -142,7 +153,7 @@ def test_1000_mixed_deliveries_at_once_no_5xx_and_every_valid_one_applied_once(t
             assert db.session.scalars(select(ScriptVersion.source).where(ScriptVersion.url == script_url)).all() \
                 == ["webhook"]
             # Every delivery that reached a route was logged, whatever it held; a wrong token never reaches one.
-            reached = sum(1 for kind, *_ in deliveries if kind != "bad token")
+            reached = sum(1 for kind, *_ in deliveries if kind != "bad token") + len(burst_answers)
             assert db.session.scalar(select(func.count()).select_from(WebhookDelivery)) == reached
             db.session.remove()
             db.engine.dispose()
