@@ -53,6 +53,13 @@ def _count(value: str) -> int:
     return number
 
 
+def _positive(value: str) -> int:
+    number = int(value.strip())
+    if number < 1:
+        raise ValueError(f"must be 1 or more, not {number}")
+    return number
+
+
 def _bool(value: str) -> bool:
     word = value.strip().lower()
     if word not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
@@ -140,7 +147,10 @@ SETTINGS: tuple[Setting, ...] = (
             "`shop=plugin` pairs, e.g. `en=default,nl=nl-BE`. A locale not listed is passed as it is.",
             parse=_locale_map),
     Setting("TWIKIT_RETRY_BASE_SECONDS", "First delay before retrying a failed order submission; it doubles "
-            "per attempt (with jitter), capped at one hour, for at most 24 hours.", default=30, parse=_int),
+            "per attempt (with jitter), capped at OUTBOX_RETRY_MAX_SECONDS, for at most 24 hours.",
+            default=30, parse=_int),
+    Setting("OUTBOX_RETRY_MAX_SECONDS", "Longest single delay before the worker retries a job (an order "
+            "submission, an e-mail); the doubling delays stop growing there.", default=3600, parse=_positive),
     Setting("TWIKIT_READ_TIMEOUT_SECONDS", "How long a create-order call may wait for Twikit's answer. Twikit "
             "calls our payment-verification webhook meanwhile, so leave room for that.", default=60, parse=_int),
     Setting("OUTBOX_LEASE_SECONDS", "How long a worker owns a claimed job; a worker that dies mid-job "
@@ -191,7 +201,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAIL_URL", "Optional SMTP URL: `smtp://user:pass@host:25`, `smtp+starttls://...:587` or "
             "`smtps://...:465`. Unset: mail is written to the log and to the instance folder."),
     Setting("MAIL_RETRY_BASE_SECONDS", "First delay before retrying an e-mail the mail server refused; it "
-            "doubles per attempt (with jitter), capped at one hour, for at most 24 hours.", default=60, parse=_int),
+            "doubles per attempt (with jitter), capped at OUTBOX_RETRY_MAX_SECONDS, for at most 24 hours.",
+            default=60, parse=_int),
     Setting("MAIL_FROM", "Sender address of the shop's e-mails.", default="shop@example.com"),
     # --- Running on a platform: the router in front, the processes, the database (README: Going live) ---
     Setting("TRUSTED_PROXY_HOPS", "How many proxies in front of the shop append to `X-Forwarded-For` and set "

@@ -39,7 +39,7 @@ class JobKind(StrEnum):
 class JobRunning(RuntimeError):
     """A worker is running this job right now; it cannot be rescheduled."""
 
-MAX_DELAY = timedelta(hours=1)     # "A single delay is capped at one hour"
+MAX_DELAY = timedelta(hours=1)     # "A single delay is capped at one hour": OUTBOX_RETRY_MAX_SECONDS's default
 GIVE_UP_AFTER = timedelta(hours=24)
 
 
@@ -101,12 +101,16 @@ def claim_next(now: datetime | None = None) -> OutboxJob | None:
     return None
 
 
-def still_ours(job: OutboxJob) -> bool:
-    """Lock the job's row and check our lease holds; call inside the transaction that records the result."""
+def still_ours(job: OutboxJob, lease_token: str | None = None) -> bool:
+    """Lock the job's row and check our lease holds; call inside the transaction that records the result.
+
+    lease_token: the token our claim wrote, when ``job`` may have been read again since (after a commit).
+    """
+    token = job.lease_token if lease_token is None else lease_token
     current = db.session.execute(
         select(OutboxJob.lease_token, OutboxJob.state).where(OutboxJob.id == job.id).with_for_update()
     ).one_or_none()
-    return current is not None and current.state == JobState.RUNNING and current.lease_token == job.lease_token
+    return current is not None and current.state == JobState.RUNNING and current.lease_token == token
 
 
 def mark_done(job: OutboxJob) -> None:
@@ -121,7 +125,7 @@ def mark_failed(job: OutboxJob, error: str) -> None:
 def retry_later(job: OutboxJob, error: str, base_seconds: float, now: datetime | None = None) -> datetime:
     """Put the job back with exponential backoff and jitter; returns when it will run again."""
     now = now or utcnow()
-    delay = backoff_delay(job.attempts, base_seconds)
+    delay = backoff_delay(job.attempts, base_seconds, current_app.config["OUTBOX_RETRY_MAX_SECONDS"])
     job.state, job.run_after, job.last_error = JobState.PENDING, now + delay, error[:2000]
     job.lease_until = job.lease_token = None
     return job.run_after
@@ -132,13 +136,13 @@ def gave_up(job: OutboxJob, now: datetime | None = None) -> bool:
     return (now or utcnow()) - job.created_at >= GIVE_UP_AFTER
 
 
-def backoff_delay(attempt: int, base_seconds: float) -> timedelta:
-    """Delay before retry number ``attempt``: base * 2^(attempt-1), capped, with jitter.
+def backoff_delay(attempt: int, base_seconds: float, cap_seconds: float = MAX_DELAY.total_seconds()) -> timedelta:
+    """Delay before retry number ``attempt``: base * 2^(attempt-1), capped at ``cap_seconds``, with jitter.
 
     The jitter (a random 50-100% of the delay) spreads retries of many orders
     that failed together, so they do not hit Twikit again all at once.
     """
-    ceiling = min(base_seconds * 2 ** max(attempt - 1, 0), MAX_DELAY.total_seconds())
+    ceiling = min(base_seconds * 2 ** max(attempt - 1, 0), cap_seconds)
     return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
 
 

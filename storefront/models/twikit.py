@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, String, Text
+from sqlalchemy import JSON, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -18,9 +18,16 @@ class ScriptVersion(db.Model):
     (spec, JavaScript Plugin), so a URL is never edited, only superseded.
     """
 
+    __table_args__ = (
+        # A URL enters the history once (a rollback row points at an old one again): copies of one
+        # publication delivered at the same moment cannot each add a version (storefront.twikit.publication).
+        Index("uq_script_version_url_first_seen", "url", unique=True,
+              sqlite_where=text("source <> 'rollback'"), postgresql_where=text("source <> 'rollback'")),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(2048))
-    # "settings" (TWIKIT_SCRIPT_URL) or "webhook" (website publication).
+    # "settings" (TWIKIT_SCRIPT_URL), "webhook" (website publication) or "rollback" (the back-office).
     source: Mapped[str] = mapped_column(String(20))
     product_keys: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

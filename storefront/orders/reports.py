@@ -42,7 +42,7 @@ from ..twikit.payload import twikit_lines
 from . import shipments
 from .addresses import MERCHANT
 from .shipments import TWIKIT, unshipped
-from .states import Status, TransitionLost, note, transition
+from .states import Status, TransitionLost, note, set_facts_once, transition
 
 SOURCE = "twikit-webhook"
 
@@ -69,8 +69,9 @@ def _apply_production(order: Order, success: bool, reported_url: str, error: str
     status = Status(order.status)
     if status is Status.SHIPPED or order.twikit_completed_at is not None:
         if success and order.produced_at is None:
-            # Out of order: the parcel left before this report. Keep the fact; the status stays.
-            order.produced_at, order.production_url = utcnow(), url
+            # Out of order: the parcel left before this report. Keep the fact (once: a copy of this
+            # report may be applied at this very moment); the status stays.
+            set_facts_once(order, "produced_at", produced_at=utcnow(), production_url=url)
             note(order, source=SOURCE, message="Production complete (reported after shipping)",
                  details={"url": reported_url})
             return f"production recorded on a shipped order; status stays {status}"
@@ -81,7 +82,7 @@ def _apply_production(order: Order, success: bool, reported_url: str, error: str
         if order.produced_at is not None:
             return "already produced; nothing changed"
         # The merchant's part has left; the status keeps saying so, and production is a fact.
-        order.produced_at, order.production_url, order.production_error = utcnow(), url, None
+        set_facts_once(order, "produced_at", produced_at=utcnow(), production_url=url, production_error=None)
         note(order, source=SOURCE, message="Production complete", details={"url": reported_url})
         return "production recorded; status stays partially_shipped"
     if success:  # submitted, or needs_attention after an unhealthy order or a failed run
@@ -141,8 +142,7 @@ def _shipped_by_twikit(order: Order, tracking_url: str | None, tracking_id: str,
     """Twikit delivers to the customer: its parcel holds the customised lines; tell the customer."""
     lines = [line for line in unshipped(order) if line.configuration_id is not None]
     if not lines:  # nothing of Twikit's left to ship (should not happen): keep the facts
-        for name, value in facts.items():
-            setattr(order, name, value)
+        set_facts_once(order, "twikit_completed_at", **facts)
         note(order, source=SOURCE, message="Order completion reported; no line was left to ship", details=details)
         return f"{order.status} (no line left to ship)"
     shipments.record_shipment(order, lines, shipped_by=TWIKIT, tracking=(tracking_id, tracking_url), source=SOURCE,
@@ -162,9 +162,8 @@ def _arrived_at_merchant(order: Order, details: dict[str, Any], facts: dict[str,
                                                     Status.NEEDS_ATTENTION):
         transition(order, Status.AT_MERCHANT, source=SOURCE, message=message, details=details, **facts)
     else:  # the merchant already shipped some or all of it: the status says so; keep the facts
-        for name, value in facts.items():
-            if name != "attention_reason" or value is not None:
-                setattr(order, name, value)
+        kept = {name: value for name, value in facts.items() if name != "attention_reason" or value is not None}
+        set_facts_once(order, "twikit_completed_at", **kept)
         note(order, source=SOURCE, message=message, details=details)
     return order.status
 

@@ -156,6 +156,25 @@ def transition(order: Order, new: Status, *, source: str, message: str = "",
     log.info("order %s: %s -> %s (%s) %s", order.identifier, current, new, source, message)
 
 
+def set_facts_once(order: Order, empty: str, **changes: Any) -> None:
+    """Set facts on ``order`` only while its ``empty`` column is still empty and its status unchanged.
+
+    The compare-and-set of facts that change no status (a production report on an
+    order that already shipped): two copies of one report at once must not both
+    record it. Raises TransitionLost when another process got there first; the
+    caller rolls back and decides again on what is stored now. The caller commits.
+    """
+    result = db.session.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.status == order.status, getattr(Order, empty).is_(None))
+        .values(updated_at=utcnow(), **changes)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise TransitionLost(f"order {order.identifier}: {empty} was set meanwhile")
+    db.session.refresh(order)
+
+
 def note(order: Order, *, source: str, message: str, details: dict[str, Any] | None = None) -> None:
     """Append an event that records a fact without changing the status."""
     db.session.add(OrderEvent(order_id=order.id, from_status=order.status, to_status=order.status, source=source,

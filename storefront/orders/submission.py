@@ -68,9 +68,14 @@ def submit_order(job: OutboxJob) -> Outcome | None:
     billing, delivery = twikit_addresses(order, current_app.config)
     payload_string = serialise(build_order_payload(order, billing_address=billing, delivery_address=delivery))
     client = TwikitClient.for_app(current_app._get_current_object())
+    # End the read transaction before the call, which may take TWIKIT_READ_TIMEOUT_SECONDS: held open, its
+    # locks would make a migration's ALTER TABLE (and every query queued behind that) wait for Twikit.
+    # The lease token is kept first: after the commit the job is read again, and would hold the current one.
+    lease_token = job.lease_token
+    db.session.commit()
     result = client.create_order(payload_string)
 
-    if not outbox.still_ours(job):
+    if not outbox.still_ours(job, lease_token):
         db.session.rollback()  # our lease ran out and another worker took over; its attempt counts
         log.warning("order %s: lease lost during submission; result discarded", order.identifier)
         return None

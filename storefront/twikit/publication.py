@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Product, ScriptVersion
@@ -41,6 +42,17 @@ def publish(script_url: str, product_keys: list[str]) -> str:
     if refusal:
         raise PublicationRefused(refusal)
     keys = list(dict.fromkeys(product_keys))  # the spec does not promise unique keys
+    try:
+        return _record(script_url, keys)
+    except IntegrityError:
+        # A copy of this delivery (or another publication's record of the setting, or of a draft) was
+        # written at this very moment; the unique indexes stopped ours. Decide again on what is stored now.
+        db.session.rollback()
+        return _record(script_url, keys)
+
+
+def _record(script_url: str, keys: list[str]) -> str:
+    """Write the publication in one transaction; IntegrityError if a concurrent delivery wrote the same first."""
     # The setting goes into the history first, so that it can never supersede this publication.
     record_configured_script()
     is_new = not _known(script_url)

@@ -15,7 +15,6 @@ import os
 import re
 import secrets
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -27,6 +26,7 @@ from ..support import stripe_events
 from ..support.forms import BILLING_FORM, back_from_stripe, csrf_token_from
 from ..support.live import LiveServer, free_port
 from ..support.procfile import procfile, run, start, stop, wait_for_health, wait_for_line
+from ..support.queries import wait_until
 from ..support.twikit_sandbox import TwikitSandbox
 
 pytestmark = pytest.mark.live
@@ -147,9 +147,3 @@ def merchant_logs_in(shop: str, password: str) -> None:
         assert answer.status_code == status
     assert "TW-" in merchant.get(f"{shop}/admin/", timeout=10).text
 
-
-def wait_until(condition, what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting until {what}"
-        time.sleep(0.3)

@@ -37,3 +37,9 @@ def test_backoff_doubles_with_jitter_and_is_capped_at_one_hour():
         delays = [backoff_delay(attempt, 30) for _ in range(200)]
         assert all(timedelta(seconds=ceiling / 2) <= d <= timedelta(seconds=ceiling) for d in delays)
         assert len(set(delays)) > 100  # jittered, not one fixed value
+
+
+def test_the_cap_is_a_setting_and_the_delays_stop_growing_there():
+    # OUTBOX_RETRY_MAX_SECONDS: a drill (or a merchant after a long outage) keeps retries close together.
+    delays = [backoff_delay(attempt, 1, 2) for attempt in (3, 10, 40) for _ in range(100)]
+    assert all(timedelta(seconds=1) <= d <= timedelta(seconds=2) for d in delays)

@@ -54,3 +54,45 @@ def test_three_workers_submit_300_orders_exactly_once(make_postgres_database, tw
         db.session.remove()  # give the connection back before closing the pool, or it leaks
         db.engine.dispose()
     print(f"jobs per worker: {jobs_per_worker}")
+
+
+def test_the_worker_holds_no_transaction_open_while_twikit_answers(make_postgres_database, twikit_api, tmp_path):
+    """A create-order call may take up to TWIKIT_READ_TIMEOUT_SECONDS. A transaction left open across it keeps its
+    locks that long: a migration's ALTER TABLE (the release phase) would queue behind it, and every query behind
+    that. So the worker's session is idle, not "idle in transaction", while it waits for Twikit's answer."""
+    import threading
+    import time
+
+    from sqlalchemy import create_engine, text
+
+    from storefront.worker import Worker
+
+    database_url = make_postgres_database()
+    shop = create_app(shop_config(tmp_path, database_url, TWIKIT_API_URL=f"{twikit_api.url}/api/v1"))
+    with shop.app_context():
+        db.create_all()
+    sandbox = TwikitSandbox(twikit_api.url)
+    identifier = make_order(shop, lines=[sandbox.save_configuration("I")], **PAID_AND_QUEUED)
+    sandbox.settings(PAYMENT_VERIFICATION_URL=None)
+    sandbox.arm(delay_next=1, delay_seconds=1.5)
+    worker = threading.Thread(target=Worker(shop).run, kwargs={"once": True})
+    observer = create_engine(database_url)
+    held = []
+    with observer.connect() as connection:
+        worker.start()
+        while not sandbox.orders(identifier):  # Twikit has the order: its answer is being held back now
+            time.sleep(0.05)
+        for _ in range(12):
+            held += connection.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                " AND state = 'idle in transaction' AND clock_timestamp() - state_change > interval '0.5 seconds'"
+            )).scalars().all()  # not the moments between two statements of a short transaction
+            connection.rollback()
+            time.sleep(0.1)
+    worker.join(timeout=30)
+    observer.dispose()
+    with shop.app_context():
+        assert db.session.scalar(select(Order.status).where(Order.identifier == identifier)) == "submitted"
+        db.session.remove()
+        db.engine.dispose()
+    assert held == [0] * 12

@@ -31,12 +31,13 @@ class LiveServer:
     """A WSGI app on a free loopback port, served by a threaded werkzeug server in a daemon thread."""
 
     def __init__(self, build: Callable[[str], WSGIApp] | None = None, *, app: WSGIApp | None = None,
-                 host: str = "127.0.0.1", poll_interval: float = 0.5):
+                 host: str = "127.0.0.1", port: int = 0, poll_interval: float = 0.5):
         self.build = build  # may be set after construction, once other servers' URLs are known
         self.app = app
         # How often the serving loop looks for stop(); stop() waits up to this long.
         self.poll_interval = poll_interval
-        self._server = make_server(host, 0, self._dispatch, threaded=True)
+        # port: 0 for a free one; a stopped server's port to bring that server back where its clients expect it.
+        self._server = make_server(host, port, self._dispatch, threaded=True)
         self.url = f"http://{host}:{self._server.server_port}"
         self._thread: threading.Thread | None = None
 

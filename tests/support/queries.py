@@ -1,5 +1,5 @@
 """Reading the shop's database back: an order, its events and jobs, counts, logged webhook deliveries,
-and the SQL statements a request runs.
+submission attempts and the SQL statements a request runs; and waiting until what it reads is so.
 
 Each function opens an app context of its own and returns plain values or
 detached rows, so a test can call it between requests.
@@ -7,6 +7,7 @@ detached rows, so a test can call it between requests.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -76,3 +77,21 @@ def statements_of(app, client, path: str, expect: int = 200) -> list[str]:
     with recorded_statements(app) as statements:
         assert client.get(path).status_code == expect, path
     return statements
+
+
+def submission_attempts(app) -> list[dict]:
+    """Every create-order attempt the worker recorded, oldest first: its event details (http_status...)."""
+    with app.app_context():
+        events = db.session.scalars(select(OrderEvent).order_by(OrderEvent.id)).all()
+        attempts = [event.details for event in events if "attempt" in (event.details or {})]
+        db.session.remove()
+        return attempts
+
+
+def wait_until(condition, what: str, timeout: float = 60, every: float = 0.2):
+    """Poll ``condition`` until it returns something true, and return that; fail naming ``what`` after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        assert time.monotonic() < deadline, f"waited {timeout} s for {what}"
+        time.sleep(every)
+    return result
