@@ -15,9 +15,9 @@ For each order it takes three times: the paid commit (the clock right after
 the commit returns), the sandbox's answer to Create Order (taken at the
 sandbox's door, in this process, so one clock for all), and the order's
 ``submitted_at`` as the worker records it. It prints p50, p95 and max of
-paid -> answer and paid -> submitted_at. The worker waits ``poll_seconds``
-whenever it finds nothing due, so an order that arrives just after a look
-waits almost that long: the poll interval is printed with the figures.
+paid -> answer and paid -> submitted_at. Between jobs the worker waits for the
+NOTIFY that ``enqueue`` sends in the paid transaction (storefront.outbox_wakeup),
+or ``poll_seconds`` at most: the poll interval is printed with the figures.
 
 Demo mode: the worker must call the sandbox over plain http on this machine,
 which production refuses.
@@ -116,7 +116,7 @@ def main() -> None:
     print(describe("paid commit -> sandbox's answer", to_answer))
     print(describe("paid commit -> submitted_at recorded", to_submitted))
     print(f"  create-order requests per order: {min(sends)}..{max(sends)}; poll interval {poll:g} s "
-          f"(an order arriving just after the worker looked waits up to that long)")
+          f"(on PostgreSQL the worker is woken by the job's NOTIFY; the poll finds retries and, on SQLite, all)")
 
 
 def pay_orders(app, configuration_id: int, count: int, interval: float, gaps: random.Random) -> dict[str, float]:
