@@ -167,9 +167,11 @@ def test_the_confirmation_lists_the_lines_totals_addresses_and_the_status_link(a
 def test_a_dutch_order_gets_both_e_mails_in_dutch(app):
     confirmed = queue(app, JobKind.SEND_CONFIRMATION_EMAIL, identifier=None, status="paid", locale="nl")
     shipped = queue(app, JobKind.SEND_SHIPPED_EMAIL, identifier=None, status="shipped", locale="nl")
+    english = queue(app, JobKind.SEND_CONFIRMATION_EMAIL, identifier=None, status="paid", locale="en")
     with app.test_request_context(headers={"Accept-Language": "en"}):  # an English context around it changes nothing
-        Worker(app).run(once=True)
+        Worker(app).run(once=True)  # one run, one app context: each e-mail still in its own customer's language
     subjects = {message["Subject"]: bodies(message) for message in kept_messages(app)}
+    assert "Hello Ada," in subjects[f"Your order {english} is confirmed"][0]
     text, html = subjects[f"Je bestelling {confirmed} is bevestigd"]
     assert "Hallo Ada," in text and "Sterling zilver" not in text  # the line keeps the name it was ordered by
     assert "Totaal: €\xa049,00" in text and "Factuuradres:" in text and "België" in text
