@@ -23,10 +23,8 @@ from babel import Locale
 from babel.numbers import format_currency
 from babel.support import Translations
 from flask import Blueprint, Flask, abort, current_app, has_request_context, redirect, request, session, url_for
-from flask_babel import Babel, get_locale, get_translations
+from flask_babel import Babel, get_locale
 from flask_babel import gettext as _
-from jinja2 import pass_eval_context
-from jinja2.nodes import EvalContext
 from wtforms.i18n import messages_path as wtforms_messages_path
 
 from .money import to_major
@@ -63,34 +61,9 @@ def init_app(app: Flask) -> None:
         compiled = compile_catalogs(Path(tempfile.mkdtemp(prefix="storefront-translations-")))
     app.config.update(BABEL_DEFAULT_LOCALE=DEFAULT_LOCALE, BABEL_TRANSLATION_DIRECTORIES=str(compiled))
     babel.init_app(app, locale_selector=select_locale)
-    # Flask-Babel finds the catalog anew for every text a template translates, through a chain of
-    # context lookups; a page translates dozens. These find it once per render, and keep it there.
-    app.jinja_env.install_gettext_callables(gettext=_template_gettext, ngettext=_template_ngettext, newstyle=True)
     app.jinja_env.globals.update(current_locale=current_locale, LOCALES=LOCALES, url_without_locale=url_without_locale)
     app.jinja_env.filters.update(money=format_money, country=country_name, localized=localized)
     app.url_defaults(_keep_url_locale)
-
-
-@pass_eval_context
-def _template_gettext(eval_ctx: EvalContext, text: str) -> str:
-    return _render_catalog(eval_ctx).ugettext(text)
-
-
-@pass_eval_context
-def _template_ngettext(eval_ctx: EvalContext, singular: str, plural: str, n: int) -> str:
-    return _render_catalog(eval_ctx).ungettext(singular, plural, n)
-
-
-def _render_catalog(eval_ctx: EvalContext):
-    """The request's catalog, looked up once per template render: the render's own context keeps it.
-
-    Per render, not per request: an e-mail is rendered in its customer's language
-    (force_locale) in the middle of the worker's work, and must not reuse another's.
-    """
-    catalog = getattr(eval_ctx, "storefront_catalog", None)
-    if catalog is None:
-        catalog = eval_ctx.storefront_catalog = get_translations()
-    return catalog
 
 
 def select_locale() -> str:

@@ -171,7 +171,8 @@ def test_a_dutch_order_gets_both_e_mails_in_dutch(app):
     with app.test_request_context(headers={"Accept-Language": "en"}):  # an English context around it changes nothing
         Worker(app).run(once=True)  # one run, one app context: each e-mail still in its own customer's language
     subjects = {message["Subject"]: bodies(message) for message in kept_messages(app)}
-    assert "Hello Ada," in subjects[f"Your order {english} is confirmed"][0]
+    english_text = subjects[f"Your order {english} is confirmed"][0]
+    assert "Hello Ada," in english_text and "Total: €49.00" in english_text  # the totals too (an imported macro)
     text, html = subjects[f"Je bestelling {confirmed} is bevestigd"]
     assert "Hallo Ada," in text and "Sterling zilver" not in text  # the line keeps the name it was ordered by
     assert "Totaal: €\xa049,00" in text and "Factuuradres:" in text and "België" in text
