@@ -99,16 +99,27 @@ def _raise_version_on_catalog_change(session: Session, flush_context) -> None:
     """After a flush that wrote a product or a variant: raise the version, in the same transaction."""
     changed = chain(session.new, session.dirty, session.deleted)  # still the flush's lists, after it
     if any(isinstance(row, CATALOG_MODELS) for row in changed):
-        connection = session.connection()
-        connection.execute(_raise_version_statement(connection.dialect.name))
+        _raise_version(session)
 
 
 def _raise_version_on_catalog_statement(state: ORMExecuteState) -> None:
     """Before a bulk insert, update or delete of products or variants (``update(Product)...``): the same."""
     if (state.is_insert or state.is_update or state.is_delete) and any(
             mapper.class_ in CATALOG_MODELS for mapper in state.all_mappers):
-        connection = state.session.connection()
-        connection.execute(_raise_version_statement(connection.dialect.name))
+        _raise_version(state.session)
+
+
+def _raise_version(session: Session) -> None:
+    """Once per transaction: an import flushes at every product, and one raise tells every process.
+
+    Remembered per (sub)transaction object, so a savepoint rolled back with its raise raises again.
+    """
+    connection = session.connection()  # begins the transaction, if this statement is its first
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    if session.info.get("catalog_version_raised_in") is transaction:
+        return
+    connection.execute(_raise_version_statement(connection.dialect.name))
+    session.info["catalog_version_raised_in"] = transaction
 
 
 def _raise_version_statement(dialect: str):
