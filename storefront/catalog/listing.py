@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..models import Product
 from ..models.base import Translatable
-from ..models.catalog import default_variant_of
+from ..models.catalog import default_variant_of, lowest_price_of
 
 # Product cards per page of the home page: a full grid row at every width, and a page
 # that costs the same to render with 20 products in the catalog or 20,000.
@@ -59,7 +59,7 @@ class ProductListing(Translatable):
 
     @property
     def lowest_price_cents(self) -> int | None:
-        return min((variant.price_cents for variant in self.variants), default=None)
+        return lowest_price_of(self.variants)
 
 
 @dataclass(frozen=True)

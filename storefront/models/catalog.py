@@ -24,6 +24,11 @@ def default_variant_of(variants: Sequence[V]) -> V | None:
     return next((v for v in variants if v.is_default), variants[0] if variants else None)
 
 
+def lowest_price_of(variants: Sequence) -> int | None:
+    """The "from" price: the cheapest variant's, in minor units; None without variants."""
+    return min((v.price_cents for v in variants), default=None)
+
+
 class Product(Translatable, db.Model):
     """A product the shop sells, linked to Twikit by its product key."""
 
@@ -59,7 +64,7 @@ class Product(Translatable, db.Model):
 
     @property
     def lowest_price_cents(self) -> int | None:
-        return min((v.price_cents for v in self.variants), default=None)
+        return lowest_price_of(self.variants)
 
     def __repr__(self) -> str:
         return f"<Product {self.key}>"
