@@ -11,21 +11,16 @@ every secret, and for the customer's status-link token.
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
-import sys
-from pathlib import Path
 
 import pytest
 import requests
 
-from storefront.config import SETTINGS
-
 from ..support import stripe_events
 from ..support.forms import BILLING_FORM, back_from_stripe, csrf_token_from
 from ..support.live import LiveServer, free_port
-from ..support.procfile import procfile, run, start, stop, wait_for_health, wait_for_line
+from ..support.procfile import dyno_env, procfile, run, start, stop, wait_for_health, wait_for_line
 from ..support.queries import wait_until
 from ..support.twikit_sandbox import TwikitSandbox
 
@@ -77,9 +72,7 @@ def vendors(tmp_path, shop_secrets):
 def test_a_whole_order_leaves_no_secret_in_any_log_line(tmp_path, shop_secrets, vendors, mail_catcher):
     shop, twikit, stripe = vendors
     smtp_port, catcher = mail_catcher
-    inherited = {k: v for k, v in os.environ.items() if k not in {s.name for s in SETTINGS}}
-    bin_dir = Path(sys.executable).parent  # this venv's gunicorn and flask, as a buildpack installs them
-    env = {**inherited, **shop_secrets, "PATH": f"{bin_dir}:{os.environ['PATH']}", "STOREFRONT_MODE": "demo",
+    env = {**dyno_env(**shop_secrets), "STOREFRONT_MODE": "demo",
            "PORT": shop.rsplit(":", 1)[1],
            "WEB_CONCURRENCY": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'shop.sqlite3'}", "SHOP_URL": shop,
            "TWIKIT_INTEGRATION_ID": "int-log-test", "TWIKIT_API_URL": f"{twikit.url}/api/v1",

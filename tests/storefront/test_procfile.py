@@ -9,7 +9,6 @@ compression, and the access log without the webhook token.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -18,10 +17,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from storefront.config import SETTINGS
-
 from ..support.live import free_port
-from ..support.procfile import procfile, run, start, stop, wait_for_health, wait_for_line
+from ..support.procfile import dyno_env, procfile, run, start, stop, wait_for_health, wait_for_line
 from ..support.shop import BACKENDS, PRODUCTION_ENV, ROOT
 
 ONE_YEAR = 365 * 24 * 60 * 60
@@ -50,10 +47,8 @@ def platform_database(request, tmp_path) -> dict[str, str]:
 
 def platform_env(bin_dir: Path, database: dict[str, str]) -> dict[str, str]:
     """The environment of a dyno: the platform's PATH and PORT, and the merchant's production settings."""
-    inherited = {name: value for name, value in os.environ.items()
-                 if name not in {s.name for s in SETTINGS} | {"VIRTUAL_ENV", "PYTHONPATH", "FLASK_APP"}}
-    return {**inherited, **PRODUCTION_ENV, **database, "PATH": f"{bin_dir}:{os.environ['PATH']}",
-            "STOREFRONT_MODE": "production", "PORT": str(free_port()), "WEB_CONCURRENCY": "1"}
+    return dyno_env(bin_dir, **PRODUCTION_ENV, **database, STOREFRONT_MODE="production", PORT=str(free_port()),
+                    WEB_CONCURRENCY="1")
 
 
 def test_release_web_and_worker_start_as_written_from_the_lock_alone(tmp_path, lock_only_bin, platform_database):

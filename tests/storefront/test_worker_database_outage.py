@@ -9,24 +9,20 @@ cannot refuse a connection.
 
 from __future__ import annotations
 
-import os
 import socket
-import sys
 import threading
-from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
 
 from storefront import create_app
-from storefront.config import SETTINGS
 from storefront.extensions import db
 from storefront.orders.states import Status
 from storefront.outbox import JobKind, enqueue
 
 from ..support.factories import add_order
 from ..support.live import free_port
-from ..support.procfile import procfile, start, stop, wait_for_line
+from ..support.procfile import dyno_env, procfile, start, stop, wait_for_line
 from ..support.shop import shop_config
 
 pytestmark = pytest.mark.live
@@ -95,10 +91,8 @@ def test_the_worker_waits_out_a_refused_database_and_then_runs_the_waiting_job(t
     url = make_url(database)
     down_port = free_port()
     smtp_port, catcher = mail_catcher
-    inherited = {k: v for k, v in os.environ.items() if k not in {s.name for s in SETTINGS}}
-    env = {**inherited, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", "STOREFRONT_MODE": "demo",
-           "DATABASE_URL": url.set(drivername="postgres", port=down_port).render_as_string(hide_password=False),
-           "MAIL_URL": f"smtp://127.0.0.1:{smtp_port}"}
+    env = dyno_env(STOREFRONT_MODE="demo", MAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
+                   DATABASE_URL=url.set(drivername="postgres", port=down_port).render_as_string(hide_password=False))
     log = tmp_path / "worker.log"
     worker = start(procfile()["worker"], env, log)
     relay = None

@@ -7,19 +7,15 @@ the job to it sooner. Needs PostgreSQL: SQLite has no notifications.
 
 from __future__ import annotations
 
-import os
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from storefront import create_app
-from storefront.config import SETTINGS
 from storefront.extensions import db
 
 from ..support.factories import PAID_AND_QUEUED, make_order
-from ..support.procfile import procfile, start, stop, wait_for_line
+from ..support.procfile import dyno_env, procfile, start, stop, wait_for_line
 from ..support.queries import order_of
 from ..support.shop import shop_config
 from ..support.twikit_sandbox import TwikitSandbox
@@ -33,9 +29,7 @@ def test_a_paid_order_wakes_a_listening_worker_at_once(tmp_path, make_postgres_d
     app = create_app(shop_config(tmp_path, database, TWIKIT_API_URL=f"{twikit_api.url}/api/v1"))
     with app.app_context():
         db.create_all()
-    inherited = {k: v for k, v in os.environ.items() if k not in {s.name for s in SETTINGS}}
-    env = {**inherited, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", "STOREFRONT_MODE": "demo",
-           "DATABASE_URL": database, "TWIKIT_API_URL": f"{twikit_api.url}/api/v1"}
+    env = dyno_env(STOREFRONT_MODE="demo", DATABASE_URL=database, TWIKIT_API_URL=f"{twikit_api.url}/api/v1")
     log = tmp_path / "worker.log"
     worker = start(f"{procfile()['worker']} --poll-seconds {POLL_SECONDS}", env, log)
     try:

@@ -9,10 +9,13 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import requests
+
+from storefront.config import SETTINGS
 
 from .shop import ROOT
 
@@ -21,6 +24,15 @@ def procfile() -> dict[str, str]:
     """The Procfile's process types and their commands."""
     lines = (ROOT / "Procfile").read_text().splitlines()
     return dict(line.split(": ", 1) for line in lines if line.strip())
+
+
+def dyno_env(bin_dir: Path | None = None, **settings: str) -> dict[str, str]:
+    """A process's environment as a platform gives it: this machine's, without any of the shop's settings (a
+    developer's own must not leak in) or this virtualenv's activation; ``bin_dir`` (by default this
+    virtualenv's, where a buildpack would have put gunicorn and flask) first on PATH; then ``settings``."""
+    inherited = {name: value for name, value in os.environ.items()
+                 if name not in {s.name for s in SETTINGS} | {"VIRTUAL_ENV", "PYTHONPATH", "FLASK_APP"}}
+    return {**inherited, "PATH": f"{bin_dir or Path(sys.executable).parent}:{os.environ['PATH']}", **settings}
 
 
 def run(command: str, env: dict[str, str], log: Path, timeout: float = 120) -> subprocess.CompletedProcess:

@@ -14,18 +14,15 @@ database::
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 from typing import Self
 
 from storefront import create_app
-from storefront.config import SETTINGS
 from storefront.extensions import db
 
 from .factories import import_demo_catalog
 from .live import LiveServer, free_port
-from .procfile import procfile, run, start, stop, wait_for_health, wait_for_line
+from .procfile import dyno_env, procfile, run, start, stop, wait_for_health, wait_for_line
 from .shop import shop_config
 from .twikit_sandbox import TwikitSandbox
 
@@ -93,14 +90,11 @@ class ProcfileShop:
 
     def env(self) -> dict[str, str]:
         """The dyno's environment: the demo's settings, pointed at this database and these sandboxes."""
-        inherited = {k: v for k, v in os.environ.items()
-                     if k not in {s.name for s in SETTINGS} | {"VIRTUAL_ENV", "PYTHONPATH", "FLASK_APP"}}
-        env = {**inherited, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-               "STOREFRONT_MODE": "demo", "DATABASE_URL": self.database_url, "PORT": str(self.port),
-               "SHOP_URL": self.url, "WEB_CONCURRENCY": "2", "WEB_THREADS": "8",
-               "TWIKIT_API_URL": f"{self.twikit.url}/api/v1",
-               "TWIKIT_SCRIPT_URL": f"{self.twikit.url}/plugin/v1/twikit.js",
-               "TWIKIT_WEBHOOK_TOKEN": WEBHOOK_TOKEN, "SECRET_KEY": SECRET_KEY}
+        env = dyno_env(STOREFRONT_MODE="demo", DATABASE_URL=self.database_url, PORT=str(self.port),
+                       SHOP_URL=self.url, WEB_CONCURRENCY="2", WEB_THREADS="8",
+                       TWIKIT_API_URL=f"{self.twikit.url}/api/v1",
+                       TWIKIT_SCRIPT_URL=f"{self.twikit.url}/plugin/v1/twikit.js",
+                       TWIKIT_WEBHOOK_TOKEN=WEBHOOK_TOKEN, SECRET_KEY=SECRET_KEY)
         if self.stripe:
             env |= {"STRIPE_API_BASE": self.stripe.url, "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET}
         return env | self.extra_env
