@@ -47,7 +47,8 @@ def platform_database(request, tmp_path) -> dict[str, str]:
 
 def platform_env(bin_dir: Path, database: dict[str, str]) -> dict[str, str]:
     """The environment of a dyno: the platform's PATH and PORT, and the merchant's production settings."""
-    return dyno_env(bin_dir, **PRODUCTION_ENV, **database, STOREFRONT_MODE="production", PORT=str(free_port()),
+    # The platform's database replaces PRODUCTION_ENV's placeholder URL.
+    return dyno_env(bin_dir, **{**PRODUCTION_ENV, **database}, STOREFRONT_MODE="production", PORT=str(free_port()),
                     WEB_CONCURRENCY="1")
 
 
