@@ -87,6 +87,7 @@ def register_extensions(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     from . import i18n, input_guard, logs, security
     from .cart.service import cart_item_count
+    from .layout import current_path, layout_context
 
     input_guard.init_app(app)
     i18n.init_app(app)
@@ -96,9 +97,9 @@ def register_request_hooks(app: Flask) -> None:
     @app.context_processor
     def shop_globals() -> dict[str, Any]:
         # An error page never asks the database, which may be why it is shown (errors.error_response).
-        cart_count = None if g.get("without_database") else cart_item_count()
-        return {"cart_count": cart_count, "shop_name": app.config["SHOP_NAME"],
-                "demo_mode": app.config["DEMO_MODE"]}
+        return layout_context(None if g.get("without_database") else cart_item_count())
+
+    app.jinja_env.globals["current_path"] = current_path
 
 
 def register_blueprints(app: Flask) -> None:

@@ -7,11 +7,12 @@ or change. ``storefront.catalog.cache`` decides when a copy is still current.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from math import ceil
 
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -23,6 +24,10 @@ from ..models.catalog import default_variant_of, lowest_price_of
 # Product cards per page of the home page: a full grid row at every width, and a page
 # that costs the same to render with 20 products in the catalog or 20,000.
 PAGE_SIZE = 24
+# Rendered pages each web process keeps per catalog version, the least recently shown
+# going first: about 5 MB at 10 KB a page. The busiest pages stay; a crawler walking
+# 2,000 products in every language cannot make a process grow without bound.
+KEPT_PAGES = 512
 
 
 @dataclass(frozen=True)
@@ -88,19 +93,16 @@ class Catalog:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_slug", {product.slug: product for product in self.products})
-        object.__setattr__(self, "_fragments", {})
+        object.__setattr__(self, "_kept", KeptPages(KEPT_PAGES))
 
-    def fragment(self, key: Hashable, render: Callable[[], str]) -> Markup:
-        """A piece of a page made from this catalog alone (a page of the grid in one language): rendered once.
+    def kept_page(self, key: Hashable, render: Callable[[], str]) -> str:
+        """A page made from this catalog (a product's page in one language, for one cart count): rendered once.
 
         Kept with this copy of the catalog, so it goes when the catalog changes.
-        The key must name everything else the piece depends on; two threads may
+        The key must name everything else the page depends on; two threads may
         both render it the first time, and either result is the same.
         """
-        fragments = self._fragments
-        if key not in fragments:
-            fragments[key] = Markup(render())
-        return fragments[key]
+        return self._kept.get(key, render)
 
     def product(self, slug: str) -> ProductListing | None:
         return self._by_slug.get(slug)
@@ -132,3 +134,28 @@ def _listing(product: Product) -> ProductListing:
                            is_default=v.is_default, translations=v.translations)
             for v in product.variants),
     )
+
+
+class KeptPages:
+    """At most ``size`` rendered pages by key, the least recently used going first; safe to share between threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._pages: OrderedDict[Hashable, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, render: Callable[[], str]) -> str:
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+                return page
+        page = render()  # outside the lock: the other threads' pages need not wait for this one
+        with self._lock:
+            self._pages[key] = page
+            if len(self._pages) > self.size:
+                self._pages.popitem(last=False)
+        return page
+
+    def __len__(self) -> int:
+        return len(self._pages)

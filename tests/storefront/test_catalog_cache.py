@@ -8,10 +8,14 @@ customer's process is the catalog version in the database.
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from jinja2 import UndefinedError
 from sqlalchemy import update
 
 from storefront import create_app
+from storefront.catalog.listing import KeptPages
 from storefront.extensions import db
 from storefront.models import Product, Variant
 
@@ -107,3 +111,61 @@ def test_a_kept_product_page_carries_each_visitors_own_csrf_token(app, demo_cata
             "preview_url": "http://127.0.0.1:5001/previews/1001.png", "quantity": "1"}
     assert second.post("/cart/lines", data={**form, "csrf_token": tokens[0]}).status_code == 400  # not theirs
     assert second.post("/cart/lines", data={**form, "csrf_token": tokens[1]}).status_code == 303
+
+
+ADD_PENDANT = {"product": "diamond-letter-pendant", "sku": "DLJ-SILVER", "configuration_id": "1001",
+               "preview_url": "http://127.0.0.1:5001/previews/1001.png"}
+
+
+def cart_count_in(page: str) -> str | None:
+    found = re.search(r"data-cart-count[^>]*>(\d+)<", page)
+    return found.group(1) if found else None
+
+
+def test_a_kept_page_shows_each_visitor_their_own_cart_count_and_way_back(app, demo_catalog):
+    customer, newcomer = app.test_client(), app.test_client()
+    token = csrf_token_from(customer.get(PENDANT).get_data(as_text=True))
+    assert customer.post("/cart/lines", data={**ADD_PENDANT, "quantity": "2", "csrf_token": token}).status_code == 303
+    customer.get("/cart")  # the "Added to your cart." message is shown there, once
+
+    theirs = customer.get(PENDANT).get_data(as_text=True)
+    newcomers = newcomer.get(PENDANT + "?utm_source=newsletter").get_data(as_text=True)
+    again = newcomer.get(PENDANT).get_data(as_text=True)
+    assert (cart_count_in(theirs), cart_count_in(newcomers), cart_count_in(again)) == ("2", "0", "0")
+    # The language switch brings each visitor back to the very page they were on.
+    assert 'name="next" value="/products/diamond-letter-pendant?utm_source=newsletter"' in newcomers
+    assert 'name="next" value="/products/diamond-letter-pendant"' in again and "utm_source" not in again
+
+
+def test_a_message_is_shown_once_to_its_own_visitor_and_never_kept(app, demo_catalog):
+    customer, newcomer = app.test_client(), app.test_client()
+    for visitor in (customer, newcomer):  # both have seen the page, so it is kept
+        visitor.get(PENDANT)
+    token = csrf_token_from(customer.get(PENDANT).get_data(as_text=True))
+    customer.post("/cart/lines", data={**ADD_PENDANT, "quantity": "1", "csrf_token": token})
+    # The message waits in the customer's session for the next page they open, whichever it is.
+    pages = [customer.get(PENDANT), newcomer.get(PENDANT), customer.get(PENDANT)]
+    assert ["Added to your cart." in page.get_data(as_text=True) for page in pages] == [True, False, False]
+
+
+def test_a_kept_page_cannot_read_the_visitors_session(app, demo_catalog):
+    """A merchant who greets the customer by name in the layout learns at once that a kept page cannot."""
+    with app.test_request_context(PENDANT):
+        from storefront.layout import with_holes
+
+        template = app.jinja_env.from_string("{{ session.get('locale') }}")
+        with pytest.raises(UndefinedError, match="cannot read `session`"):
+            template.render(**with_holes(0))
+
+
+def test_kept_pages_are_bounded_the_least_recently_shown_going_first():
+    kept, renders = KeptPages(2), []
+
+    def render(key):
+        renders.append(key)
+        return f"page {key}"
+
+    for key in ("a", "b", "a", "c", "a", "b"):
+        assert kept.get(key, lambda key=key: render(key)) == f"page {key}"
+    # "b" went when "c" came ("a" had been shown since), and came back rendered again.
+    assert renders == ["a", "b", "c", "b"] and len(kept) == 2
