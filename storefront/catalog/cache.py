@@ -30,7 +30,7 @@ from functools import cache
 from itertools import chain
 
 from flask import Flask, current_app, g
-from sqlalchemy import event, select
+from sqlalchemy import Row, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session
 
@@ -81,11 +81,21 @@ def init_app(app: Flask) -> None:
 def shop_window() -> ShopWindow:
     """The catalog and script URL for this request, read from the database at most once per catalog change."""
     if "shop_window" not in g:
-        # On the session's connection, in its transaction, but past the ORM: these are plain columns.
-        row = db.session.connection().execute(_window_statement(), script_url_parameters()).one()
+        row = _read_window()
         catalog = current_app.extensions[EXTENSION].at(row.version or 0)
         g.shop_window = ShopWindow(catalog, script_url_from(row))
     return g.shop_window
+
+
+def _read_window() -> Row:
+    """The row of the catalog version and the script; past the ORM, as these are plain columns."""
+    if db.session().in_transaction():  # in the request's transaction, on its connection
+        return db.session.connection().execute(_window_statement(), script_url_parameters()).one()
+    # The page's first read, and on a page without a cart its only one: in autocommit mode, as a
+    # transaction around one statement costs PostgreSQL two more round trips (BEGIN, ROLLBACK) and
+    # shows nothing more. The connection goes back to the pool before the session takes one.
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        return connection.execute(_window_statement(), script_url_parameters()).one()
 
 
 @cache
