@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
+from functools import cache
 
 from flask import current_app, session
 from flask_babel import gettext as _
-from sqlalchemy import case, exists, func, select, update
+from sqlalchemy import bindparam, case, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -39,12 +40,7 @@ def current_cart(create: bool = False) -> Cart | None:
     processing is not changed: the customer gets a fresh cart beside it.
     """
     token = session.get(SESSION_KEY)
-    lines = joinedload(Cart.lines)
-    cart = db.session.scalars(
-        # With its lines, their products and variants, in one statement: the cart page shows them all.
-        select(Cart).where(Cart.token == token)
-        .options(lines.joinedload(CartLine.product), lines.joinedload(CartLine.variant))
-    ).unique().one_or_none() if token else None
+    cart = db.session.scalars(_cart_statement(), {"token": token}).unique().one_or_none() if token else None
     if create and cart is not None and reserving_order(cart) is not None:
         cart = None
     if cart is None and create:
@@ -59,10 +55,7 @@ def cart_item_count() -> int:
     token = session.get(SESSION_KEY)
     if not token:
         return 0
-    return db.session.scalar(
-        select(func.coalesce(func.sum(CartLine.quantity), 0)).join(Cart)
-        .where(Cart.token == token, ~exists(_reserving_orders().where(Order.cart_id == Cart.id)))
-    )
+    return db.session.scalar(_item_count_statement(), {"token": token})
 
 
 def reserving_order(cart: Cart | None) -> Order | None:
@@ -74,7 +67,29 @@ def reserving_order(cart: Cart | None) -> Order | None:
     """
     if cart is None:
         return None
-    return db.session.scalar(_reserving_orders().where(Order.cart_id == cart.id).order_by(Order.id.desc()).limit(1))
+    return db.session.scalar(_reserving_order_statement(), {"cart_id": cart.id})
+
+
+# The statements every page with a cart runs, built once: building one costs more than running it,
+# and a statement built the same way each time is compiled once by SQLAlchemy anyway.
+
+@cache
+def _cart_statement():
+    # With its lines, their products and variants, in one statement: the cart page shows them all.
+    lines = joinedload(Cart.lines)
+    return (select(Cart).where(Cart.token == bindparam("token"))
+            .options(lines.joinedload(CartLine.product), lines.joinedload(CartLine.variant)))
+
+
+@cache
+def _item_count_statement():
+    return (select(func.coalesce(func.sum(CartLine.quantity), 0)).join(Cart)
+            .where(Cart.token == bindparam("token"), ~exists(_reserving_orders().where(Order.cart_id == Cart.id))))
+
+
+@cache
+def _reserving_order_statement():
+    return _reserving_orders().where(Order.cart_id == bindparam("cart_id")).order_by(Order.id.desc()).limit(1)
 
 
 def _reserving_orders():
