@@ -414,6 +414,16 @@ def test_a_script_outside_the_allowed_paths_is_refused(app, client, script_url):
     assert deliveries(app, "website-publication")[0].outcome == "refused"
 
 
+def test_a_script_url_longer_than_any_plugin_url_is_refused_with_a_reason(app, client):
+    """PostgreSQL cannot index a URL of some 2,700 bytes: the webhook refuses one long before, with a reason."""
+    before = script_versions(app)
+    longest = "https://cdn.twikit.example/plugin/" + "v" * (2048 - 44) + "/twikit.js"
+    response = publish(client, longest + "x" * 3000)
+    assert response.status_code == 400 and "longer than 2048" in response.json["error"]
+    assert script_versions(app) == before and deliveries(app, "website-publication")[0].outcome == "invalid"
+    assert len(longest) == 2048 and publish(client, longest).json == {"error": ""}
+
+
 @pytest.mark.parametrize("shop_overrides", [{"TWIKIT_SCRIPT_ORIGINS": ("https://cdn.twikit.example",),
                                              "TWIKIT_SCRIPT_URL": "https://cdn.twikit.example/a/v1/twikit.js",
                                              "TWIKIT_SCRIPT_PATHS": ("/a/", "/b/")}])
