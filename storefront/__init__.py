@@ -1,8 +1,8 @@
 """Reference storefront for the Twikit Custom Integration.
 
 ``create_app`` builds the shop in named steps, in the order a reader meets
-them: settings, extensions, request hooks, blueprints, error handlers, CLI
-commands, and the WSGI middleware in front of it all.
+them: settings, extensions, request hooks, template globals, blueprints, error
+handlers, CLI commands, and the WSGI middleware in front of it all.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure(app, config)
     register_extensions(app)
     register_request_hooks(app)
+    register_template_globals(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -87,7 +88,7 @@ def register_extensions(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     from . import i18n, input_guard, logs, security
     from .cart.service import cart_item_count
-    from .layout import current_path, layout_context
+    from .layout import layout_context
 
     input_guard.init_app(app)
     i18n.init_app(app)
@@ -99,7 +100,13 @@ def register_request_hooks(app: Flask) -> None:
         # An error page never asks the database, which may be why it is shown (errors.error_response).
         return layout_context(None if g.get("without_database") else cart_item_count())
 
-    app.jinja_env.globals["current_path"] = current_path
+
+def register_template_globals(app: Flask) -> None:
+    """Functions every template may call, imported macros included (they see globals, not the render's context)."""
+    from .layout import current_path
+    from .orders.emails import line_image
+
+    app.jinja_env.globals.update(current_path=current_path, line_image=line_image)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -170,6 +170,7 @@ def _build_order(cart: Cart, billing: dict, delivery: dict, locale: str) -> Orde
             product_name=cart_line.product.translated("name", locale), sku=variant.sku,
             variant_name=variant.translated("name", locale),
             configuration_id=cart_line.configuration_id, preview_url=cart_line.preview_url,
+            image_url=cart_line.product.image_url,
             design_summary=cart_line.design_summary,
             quantity=cart_line.quantity, unit_price_cents=variant.price_cents,
         ))

@@ -115,6 +115,8 @@ class OrderLine(db.Model):
     # Null for a product without Twikit customisation: such a line never reaches Twikit.
     configuration_id: Mapped[int | None] = mapped_column(BigInteger)
     preview_url: Mapped[str | None] = mapped_column(String(2048))
+    # The product's own image when ordered: what a line without a Twikit preview (a plain product) shows.
+    image_url: Mapped[str | None] = mapped_column(String(500))
     # The cart line's display-only summary of the design ("Letter M · Gold-plated"); Twikit never sees it.
     design_summary: Mapped[str | None] = mapped_column(String(200))
     quantity: Mapped[int]

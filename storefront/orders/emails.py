@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from email.message import EmailMessage
+from urllib.parse import urljoin, urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -24,7 +25,7 @@ from flask_babel import lazy_gettext as _l
 from .. import mail, outbox
 from ..extensions import db
 from ..i18n import DEFAULT_LOCALE, LOCALES
-from ..models import Order, OutboxJob
+from ..models import Order, OrderLine, OutboxJob
 from .links import status_url
 from .states import note
 
@@ -75,6 +76,21 @@ def _render(order: Order, *, subject, template: str) -> EmailMessage:
         return mail.build_message(to=order.email, subject=str(subject),
                                   text=render_template(f"{template}.txt", **context),
                                   html=render_template(f"{template}.html", **context))
+
+
+def line_image(line: OrderLine) -> str | None:
+    """The picture an e-mail shows for a line: Twikit's preview, else the product's own image.
+
+    An e-mail is no page that a relative URL could be relative to, so the
+    product's image (``/static/...`` in the demo catalog) is made absolute on
+    SHOP_URL; without SHOP_URL such a line has no picture.
+    """
+    if line.preview_url:
+        return line.preview_url
+    if not line.image_url or urlsplit(line.image_url).scheme in ("http", "https"):
+        return line.image_url
+    shop_url = current_app.config.get("SHOP_URL")
+    return urljoin(shop_url.rstrip("/") + "/", line.image_url) if shop_url else None
 
 
 def _send(job: OutboxJob, message: EmailMessage, *, what: str) -> None:

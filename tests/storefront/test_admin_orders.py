@@ -12,7 +12,7 @@ from storefront.models import Order, OrderEvent, StripeEvent, WebhookDelivery, u
 from storefront.orders.listing import PAGE_SIZE
 from storefront.orders.states import Status, note
 
-from ..support.factories import ADDRESS, add_order, make_order
+from ..support.factories import ADDRESS, GIFT_BOX, add_order, make_order
 from ..support.forms import log_in
 from ..support.queries import statements_of
 
@@ -88,7 +88,7 @@ def test_the_order_page_shows_everything_a_merchant_needs(app, client):
     payload = json.dumps({"items": [{"configurationId": 1001, "amount": 2, "identifier": "TW-261129-AAAAAA-1"}],
                           "identifier": "TW-261129-AAAAAA"}, separators=(",", ":"))
     with app.app_context():
-        order = add_order(status=Status.NEEDS_ATTENTION, submitted=False, lines=((1001, 2),),
+        order = add_order(status=Status.NEEDS_ATTENTION, submitted=False, lines=((1001, 2), GIFT_BOX),
                           billing_address={**ADDRESS, "phone": "+32 470 12 34 56"},
                           delivery_address={**ADDRESS, "first_name": "Charles", "last_name": "Babbage",
                                             "city": "London", "country_iso": "GB"},
@@ -112,7 +112,8 @@ def test_the_order_page_shows_everything_a_merchant_needs(app, client):
                      "cs_test_abc", "pi_test_abc", "code 8 OrderPayloadValidationFailed",
                      "Required parameter missing: zip.", "HTTP 400", "0123456789abcdef0123456789abcdef",
                      "&#34;configurationId&#34;: 1001", "paid, configurations match", "checkout.session.completed",
-                     "Needs attention", "Edit the addresses and resubmit", "Cancel and refund"):
+                     "Needs attention", "Edit the addresses and resubmit", "Cancel and refund",
+                     'src="/static/img/products/gift-box.svg" alt="Gift Box"'):  # a plain line: its product's image
         assert expected in html, expected
     assert "demo-payload-secret" not in html
 

@@ -391,6 +391,8 @@ def test_a_plain_only_order_is_paid_and_never_queued_for_twikit(app, client, dem
     with app.app_context():
         order = db.session.scalar(select(Order))
         assert (order.twikit_delivery, order.lines[0].configuration_id) == (None, None)
+        # The line keeps the product's own image, as it keeps its name: the status page and e-mails show it.
+        assert (order.lines[0].preview_url, order.lines[0].image_url) == (None, "/static/img/products/gift-box.svg")
         session_id = order.stripe_session_id
     stripe_events.pay(url)
     deliver(client, "checkout.session.completed", stripe_events.fetch_session(stripe_sandbox.url, session_id))

@@ -202,3 +202,22 @@ def test_the_totals_add_up_to_what_stripe_charged_and_plain_products_are_not_mad
         assert words in html
     # Nothing is made to order here: the confirmation does not promise to make it.
     assert "We will e-mail you again when it ships." in text and "make it for you" not in text
+
+
+def test_a_plain_products_line_shows_its_own_image_on_shop_url_beside_the_designs_preview(app):
+    from ..support.factories import GIFT_BOX
+
+    shop_url = app.config["SHOP_URL"].rstrip("/")
+    queue(app, JobKind.SEND_CONFIRMATION_EMAIL, status="paid", lines=[1001, GIFT_BOX])
+    Worker(app).run(once=True)
+    [message] = kept_messages(app)
+    html = bodies(message)[1]
+    assert f'<img src="{shop_url}/static/img/products/gift-box.svg" alt="Gift Box"' in html  # an e-mail has no page
+    assert 'alt="Preview of your design: Diamond Letter Pendant"' in html
+
+    # Without SHOP_URL an image on the shop has no address an e-mail could use: the line goes without.
+    app.config["SHOP_URL"] = None
+    queue(app, JobKind.SEND_CONFIRMATION_EMAIL, identifier=None, status="paid", lines=[1001, GIFT_BOX])
+    Worker(app).run(once=True)
+    html = bodies(kept_messages(app)[-1])[1]
+    assert "gift-box.svg" not in html and 'alt="Preview of your design: Diamond Letter Pendant"' in html

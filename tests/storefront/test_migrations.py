@@ -4,11 +4,13 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from storefront import create_app
 from storefront.extensions import db
+from storefront.models import Product
 
+from ..support.factories import GIFT_BOX, add_order
 from ..support.shop import BACKENDS, shop_config
 
 
@@ -40,4 +42,21 @@ def test_downgrade_to_base_and_up_again(empty_database_url, tmp_path):
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         upgrade()
         assert "product" in inspect(db.engine).get_table_names()
+        db.engine.dispose()
+
+
+def test_lines_ordered_before_get_their_plain_products_image(empty_database_url, tmp_path):
+    """plain_line_images: an order placed before it shows its gift box's image afterwards, not a blank."""
+    app = create_app(shop_config(tmp_path, empty_database_url))
+    with app.app_context():
+        upgrade()
+        db.session.add(Product(key="gift-box", slug="gift-box", name="Gift Box", description="",
+                               image_url="/static/img/products/gift-box.svg", published=True))
+        add_order(lines=[1001, {**GIFT_BOX, "image_url": None}])
+        db.session.remove()
+        downgrade(revision="issue10_drills")
+        upgrade()
+        lines = db.session.execute(text("SELECT configuration_id, image_url FROM order_line ORDER BY id")).all()
+        assert [tuple(line) for line in lines] == [(1001, None), (None, "/static/img/products/gift-box.svg")]
+        db.session.remove()
         db.engine.dispose()

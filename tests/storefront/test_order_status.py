@@ -111,3 +111,13 @@ def test_the_json_needs_the_signed_link_too(app, client):
     forged = client.get(f"/orders/{identifier}/forged-token/status.json", headers={"Accept": "application/json"})
     assert forged.status_code == 404 and forged.json == {"error": forged.json["error"]}
     assert client.get(json_link(app, identifier).replace(identifier, "TW-000000-AAAAAA", 1)).status_code == 404
+
+
+def test_each_line_shows_the_design_or_the_plain_products_own_image(app, client):
+    from ..support.factories import GIFT_BOX
+
+    identifier = make_order(app, status="paid", submitted=False, lines=[1001, GIFT_BOX])
+    page = client.get(link(app, identifier)).get_data(as_text=True)
+    assert re.search(r'<img class="cart-line-preview" src="[^"]+" alt="Preview of your design: Diamond Letter Pendant"',
+                     page)
+    assert '<img class="cart-line-preview" src="/static/img/products/gift-box.svg" alt="Gift Box"' in page

@@ -44,7 +44,8 @@ def preview_url(configuration_id: int) -> str:
 PREVIEW = preview_url(1001)
 # A plain product's order line (the demo catalog's gift box): no configuration ID, so Twikit never sees it.
 GIFT_BOX = {"configuration_id": None, "product_key": "gift-box", "product_name": "Gift Box", "sku": "BOX-SMALL",
-            "variant_name": "Small (jewellery, keyrings)", "unit_price_cents": 600}
+            "variant_name": "Small (jewellery, keyrings)", "unit_price_cents": 600,
+            "image_url": "/static/img/products/gift-box.svg"}
 # As fulfil_checkout leaves an order: paid, under a fresh identifier, its submit job waiting for the worker.
 PAID_AND_QUEUED = {"identifier": None, "status": Status.PAID, "submit_job": True}
 
