@@ -17,6 +17,7 @@ import logging
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from babel import Locale
@@ -106,6 +107,35 @@ def url_without_locale(url: str) -> str:
     parts = urlsplit(url)
     query = [(name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True) if name != URL_PARAMETER]
     return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def parse_translations(raw: Any, where: str, limits: dict[str, int]) -> dict[str, dict[str, str]]:
+    """Texts of a data file in the shop's other languages, ``{"nl": {"name": "..."}}``; ValueError naming ``where``.
+
+    Only the shop's other languages, only the fields in ``limits`` (each with its
+    longest length), and non-empty strings. The catalog and the shipping rates
+    use it; ``Translatable.translated`` reads the result.
+    """
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ValueError(f'{where}: must be an object such as {{"nl": {{"name": "..."}}}}')
+    languages = sorted(set(LOCALES) - {DEFAULT_LOCALE})
+    translations = {}
+    for locale, texts in raw.items():
+        if locale not in languages:
+            raise ValueError(f"{where}: {locale!r} is not one of the shop's other languages ({', '.join(languages)})")
+        if not isinstance(texts, dict):
+            raise ValueError(f"{where}.{locale}: must be an object")
+        for name, text in texts.items():
+            if name not in limits:
+                raise ValueError(f"{where}.{locale}: {name!r} cannot be translated (only {', '.join(limits)})")
+            if not isinstance(text, str) or not text.strip():
+                raise ValueError(f"{where}.{locale}.{name}: must be a non-empty string")
+            if len(text) > limits[name]:
+                raise ValueError(f"{where}.{locale}.{name}: longer than {limits[name]} characters")
+        translations[locale] = {name: text.strip() for name, text in texts.items()}
+    return translations
 
 
 def format_money(amount: int, currency: str | None = None, locale: str | None = None) -> str:

@@ -41,7 +41,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ..extensions import db
-from ..i18n import DEFAULT_LOCALE, LOCALES
+from ..i18n import parse_translations
 from ..models import Product, Variant
 from ..money import parse_amount
 from ..payments.stripe_amounts import check_chargeable
@@ -164,8 +164,8 @@ def _parse_product(raw: Any, index: int, currency: str) -> ProductData:
         key=key, slug=slug, name=text("name"), description=text("description", required=False, limit=5000),
         image_url=image, published=published, preview_background_color=background.lower(), customizable=customizable,
         variants=parsed,
-        translations=_parse_translations(raw.get("translations"), f"{where}: translations",
-                                         {"name": 200, "description": 5000}),
+        translations=_translations(raw.get("translations"), f"{where}: translations",
+                                   {"name": 200, "description": 5000}),
     )
 
 
@@ -190,32 +190,15 @@ def _parse_variant(raw: Any, where: str, currency: str) -> VariantData:
     except ValueError as error:
         raise CatalogError(f"{where}.price: {error}") from None
     return VariantData(sku=sku, name=name.strip(), price_cents=price_cents, currency=currency, is_default=is_default,
-                       translations=_parse_translations(raw.get("translations"), f"{where}.translations",
-                                                        {"name": 200}))
+                       translations=_translations(raw.get("translations"), f"{where}.translations",
+                                                  {"name": 200}))
 
 
-def _parse_translations(raw: Any, where: str, limits: dict[str, int]) -> dict[str, dict[str, str]]:
-    """``{"nl": {"name": "..."}}``: only the shop's other languages, only these fields, non-empty strings."""
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict):
-        raise CatalogError(f'{where}: must be an object such as {{"nl": {{"name": "..."}}}}')
-    languages = sorted(set(LOCALES) - {DEFAULT_LOCALE})
-    translations = {}
-    for locale, texts in raw.items():
-        if locale not in languages:
-            raise CatalogError(f"{where}: {locale!r} is not one of the shop's other languages ({', '.join(languages)})")
-        if not isinstance(texts, dict):
-            raise CatalogError(f"{where}.{locale}: must be an object")
-        for name, text in texts.items():
-            if name not in limits:
-                raise CatalogError(f"{where}.{locale}: {name!r} cannot be translated (only {', '.join(limits)})")
-            if not isinstance(text, str) or not text.strip():
-                raise CatalogError(f"{where}.{locale}.{name}: must be a non-empty string")
-            if len(text) > limits[name]:
-                raise CatalogError(f"{where}.{locale}.{name}: longer than {limits[name]} characters")
-        translations[locale] = {name: text.strip() for name, text in texts.items()}
-    return translations
+def _translations(raw: Any, where: str, limits: dict[str, int]) -> dict[str, dict[str, str]]:
+    try:
+        return parse_translations(raw, where, limits)
+    except ValueError as error:
+        raise CatalogError(str(error)) from None
 
 
 def import_catalog(products: list[ProductData]) -> ImportResult:

@@ -5,14 +5,16 @@ The file (see storefront/checkout/demo-shipping-rates.json)::
     {"currency": "EUR",
      "zones": [{"name": "Benelux", "countries": ["BE", "NL", "LU"],
                 "rates": [{"id": "benelux-standard", "name": "Standard delivery", "amount": "4.95",
-                           "free_from": "75.00", "delivery_days": [2, 4]}]},
+                           "free_from": "75.00", "delivery_days": [2, 4],
+                           "translations": {"nl": {"name": "Standaardlevering"}}}]},
                {"name": "Rest of the world", "countries": "*", "rates": [...]}]}
 
 The customer's delivery country picks the zone (the first that lists it,
 else a ``"*"`` zone); its rates become the Checkout Session's
 ``shipping_options``, the first one pre-selected, and the customer chooses on
-Stripe's page. A rate with ``free_from`` costs nothing once the order's
-subtotal reaches that amount. A country no zone covers cannot check out.
+Stripe's page, under the rate's name in the order's language
+(``translations``, as in the catalog file). A rate with ``free_from`` costs
+nothing once the order's subtotal reaches that amount. A country no zone covers cannot check out.
 Read once at start-up: a mistake stops the shop and names its place.
 """
 
@@ -26,6 +28,8 @@ from typing import Any
 
 import pycountry
 
+from ..i18n import parse_translations
+from ..models.base import Translatable
 from ..money import parse_amount
 from ..payments.stripe_amounts import check_chargeable
 
@@ -35,12 +39,13 @@ _RATE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 
 
 @dataclass(frozen=True)
-class Rate:
+class Rate(Translatable):
     id: str
-    name: str
+    name: str                         # in the shop's default language; translated("name", locale) in others
     amount: int                       # minor units
     free_from: int | None             # subtotal (minor units) from which this rate is free
     delivery_days: tuple[int, int] | None  # business days, (minimum, maximum)
+    translations: dict[str, dict[str, str]] | None = None
 
     def amount_for(self, subtotal: int) -> int:
         """What this rate costs for an order with this subtotal."""
@@ -48,10 +53,11 @@ class Rate:
 
 
 @dataclass(frozen=True)
-class Zone:
+class Zone(Translatable):
     name: str
     countries: frozenset[str] | None  # None: every country ("*")
     rates: tuple[Rate, ...]
+    translations: dict[str, dict[str, str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -117,7 +123,8 @@ def _zone(raw: Any, where: str, currency: str) -> Zone:
     if not isinstance(rates, list) or not 1 <= len(rates) <= MAX_RATES_PER_ZONE:
         raise ValueError(f"{where}.rates: must list 1 to {MAX_RATES_PER_ZONE} rates (Stripe shows at most five)")
     return Zone(name=name.strip(), countries=codes,
-                rates=tuple(_rate(rate, f"{where}.rates[{i}]", currency) for i, rate in enumerate(rates)))
+                rates=tuple(_rate(rate, f"{where}.rates[{i}]", currency) for i, rate in enumerate(rates)),
+                translations=parse_translations(raw.get("translations"), f"{where}.translations", {"name": 100}))
 
 
 def _country(code: Any, where: str) -> str:
@@ -142,7 +149,9 @@ def _rate(raw: Any, where: str, currency: str) -> Rate:
                 or days[0] > days[1]):
             raise ValueError(f"{where}.delivery_days: must be [minimum, maximum] business days, e.g. [2, 4]")
         days = (days[0], days[1])
-    return Rate(id=rate_id, name=name.strip(), amount=amount, free_from=free_from, delivery_days=days)
+    translations = parse_translations(raw.get("translations"), f"{where}.translations", {"name": 100})
+    return Rate(id=rate_id, name=name.strip(), amount=amount, free_from=free_from, delivery_days=days,
+                translations=translations)
 
 
 def _amount(value: Any, where: str, currency: str) -> int:

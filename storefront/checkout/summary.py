@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app, request
 
+from ..i18n import current_locale
 from ..models import Cart
 from .shipping import Rate
 
@@ -49,6 +50,6 @@ def checkout_summary(cart: Cart) -> CheckoutSummary:
         # Before a country is chosen, the first zone's rates give an idea ("from ...").
         zone = zone or (rates.zones[0] if not country else None)
         if zone is not None:
-            summary.zone_name = zone.name
+            summary.zone_name = zone.translated("name", current_locale())
             summary.offers = [(rate, rate.amount_for(subtotal)) for rate in zone.rates]
     return summary

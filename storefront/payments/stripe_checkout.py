@@ -85,7 +85,8 @@ def create_checkout_session(order: Order, success_url: str, cancel_url: str,
         # shipping_rate_data creates the rates with the session: no rate objects to keep in step in the
         # dashboard. The first is pre-selected; our rate id in metadata says which one the customer chose.
         params["shipping_options"] = [{"shipping_rate_data": {
-            "type": "fixed_amount", "display_name": rate.name,
+            # In the order's language: Stripe shows it as written, and the order keeps it (the e-mails show it).
+            "type": "fixed_amount", "display_name": rate.translated("name", order.locale),
             "fixed_amount": {"amount": to_stripe(amount, currency), "currency": currency.lower()},
             "metadata": {"rate": rate.id},
             **({"delivery_estimate": {"minimum": {"unit": "business_day", "value": rate.delivery_days[0]},

@@ -444,6 +444,23 @@ def test_the_chosen_rate_a_promotion_code_and_the_tax_are_charged_and_kept(app, 
         assert shown in status, shown
 
 
+def test_a_dutch_customer_picks_a_rate_named_in_dutch_and_the_order_keeps_that_name(app, client, demo_catalog,
+                                                                                   stripe_sandbox):
+    add_to_cart(client, configuration_id="1001")
+    page = client.get("/checkout?lang=nl").get_data(as_text=True)
+    assert "Standaardlevering" in page and "Expreslevering" in page and "Standard delivery" not in page
+    response = client.post("/checkout?lang=nl", data={"csrf_token": csrf_token_from(page), **BILLING_FORM})
+    with app.app_context():
+        session_id = db.session.scalar(select(Order.stripe_session_id))
+    stripe_events.pay(response.headers["Location"])  # Stripe's pre-selected first rate
+    deliver(client, "checkout.session.completed", stripe_events.fetch_session(stripe_sandbox.url, session_id))
+    with app.app_context():
+        order = db.session.scalar(select(Order))
+        # Stripe showed the name it was given, and the order keeps it for the Dutch e-mails and status page.
+        assert (order.locale, order.shipping_rate, order.shipping_rate_name) == ("nl", "benelux-standard",
+                                                                                 "Standaardlevering")
+
+
 def test_tax_on_top_when_prices_exclude_it(app, client, demo_catalog, stripe_sandbox):
     app.config["PRICES_INCLUDE_TAX"] = False
     order, url = checkout(client)  # two pendants: €98.00, free standard delivery (from €75.00)

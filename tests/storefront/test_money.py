@@ -89,6 +89,9 @@ def test_without_a_catch_all_zone_some_countries_are_not_served():
     (lambda r: r["zones"][0]["rates"][0].update(delivery_days=[4, 2]), "delivery_days"),
     (lambda r: r["zones"][1]["rates"][0].update(id="std"), "rate id 'std' appears twice"),
     (lambda r: r["zones"][0].update(rates=[r["zones"][0]["rates"][0]] * 6), "1 to 5 rates"),
+    (lambda r: r["zones"][0]["rates"][0].update(translations={"fr": {"name": "Normal"}}),
+     "zones[0].rates[0].translations: 'fr' is not one of the shop's other languages"),
+    (lambda r: r["zones"][1].update(translations={"nl": {"name": ""}}), "zones[1].translations.nl.name: must be"),
 ])
 def test_a_bad_rates_file_names_its_place(change, message):
     document = json.loads(json.dumps(RATES))
@@ -102,6 +105,9 @@ def test_the_demo_rates_file_loads():
 
     rates = load_shipping_rates(DEMO_SHIPPING_RATES, "EUR")
     assert [zone.name for zone in rates.zones] == ["Benelux", "European Union", "Rest of the world"]
+    # The customer reads the zones and rates in their language; the file's own words are the default's.
+    assert [zone.translated("name", "nl") for zone in rates.zones] == ["Benelux", "Europese Unie", "Rest van de wereld"]
+    assert [rate.translated("name", "nl") for rate in rates.zones[0].rates] == ["Standaardlevering", "Expreslevering"]
 
 
 # --- a JPY shop and a KWD shop, through the Stripe sandbox ---------------------------------------
