@@ -26,7 +26,7 @@ READS = {
     "nl": {"paid": "Betaald", "submitted": "In productie gegeven", "heading": "Bedankt!",
            "message": "Je ontwerp wordt gemaakt. We mailen je zodra je bestelling verzonden is.",
            "subject": "Je bestelling {} is bevestigd", "hello": "Hallo Ada,", "line": "1 × Diamanten letterhanger",
-           "variant": "Sterling zilver", "shipping": "Verzending (Standard delivery): €\xa04,95",
+           "variant": "Sterling zilver", "shipping": "Verzending (Standaardlevering): €\xa04,95",
            "total": "Totaal: €\xa053,95", "country": "België",
            "status link": "Bekijk de statuspagina van je bestelling"},
 }
