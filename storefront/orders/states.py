@@ -141,14 +141,8 @@ def transition(order: Order, new: Status, *, source: str, message: str = "",
     current = Status(order.status)
     if new not in TRANSITIONS[current]:
         raise IllegalTransition(f"order {order.identifier}: {current} -> {new} is not allowed")
-    result = db.session.execute(
-        update(Order)
-        .where(Order.id == order.id, Order.status == current.value)
-        .values(status=new.value, updated_at=utcnow(), **changes)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise TransitionLost(f"order {order.identifier} left {current} before {source} could move it to {new}")
+    _update_while_unchanged(order, lost=f"order {order.identifier} left {current} before {source} could move it "
+                                        f"to {new}", status=new.value, **changes)
     db.session.add(OrderEvent(order_id=order.id, from_status=current.value, to_status=new.value, source=source,
                               message=message, details=details or {}))
     db.session.flush()
@@ -161,18 +155,29 @@ def set_facts_once(order: Order, empty: str, **changes: Any) -> None:
 
     The compare-and-set of facts that change no status (a production report on an
     order that already shipped): two copies of one report at once must not both
-    record it. Raises TransitionLost when another process got there first; the
-    caller rolls back and decides again on what is stored now. The caller commits.
+    record it. Raises TransitionLost when another process got there first (our
+    UPDATE changed nothing); the caller decides again on what is stored now, or
+    carries on when the other's fact is as good as its own. The caller commits.
+    """
+    _update_while_unchanged(order, getattr(Order, empty).is_(None),
+                            lost=f"order {order.identifier}: {empty} was set meanwhile", **changes)
+    db.session.refresh(order)
+
+
+def _update_while_unchanged(order: Order, *conditions: Any, lost: str, **changes: Any) -> None:
+    """One UPDATE of ``order`` that applies only while its status (and ``conditions``) still hold as read.
+
+    The compare-and-set under every change of an order: of two processes that
+    read the same row, one UPDATE matches and the other raises TransitionLost.
     """
     result = db.session.execute(
         update(Order)
-        .where(Order.id == order.id, Order.status == order.status, getattr(Order, empty).is_(None))
+        .where(Order.id == order.id, Order.status == order.status, *conditions)
         .values(updated_at=utcnow(), **changes)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise TransitionLost(f"order {order.identifier}: {empty} was set meanwhile")
-    db.session.refresh(order)
+        raise TransitionLost(lost)
 
 
 def note(order: Order, *, source: str, message: str, details: dict[str, Any] | None = None) -> None:

@@ -19,13 +19,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import outbox
 from ..extensions import db
 from ..models import CartLine, Order, StripeEvent, utcnow
-from ..orders.states import IllegalTransition, Status, TransitionLost, note, transition
+from ..orders.states import IllegalTransition, Status, TransitionLost, note, set_facts_once, transition
 from ..twikit.payload import twikit_lines
 from . import stripe_checkout
 from .refunds import order_for_charge, record_refund
@@ -81,13 +81,11 @@ def _record_payment_pending(order: Order, source: str) -> None:
     """Note, once, that the customer paid with a method that settles later; the cart stays reserved meanwhile."""
     if order.status != Status.AWAITING_PAYMENT or order.payment_pending_at is not None:
         return
-    # Compare-and-set, as the webhook and the success page may both get here: one of them notes it.
-    marked = db.session.execute(
-        update(Order).where(Order.id == order.id, Order.status == Status.AWAITING_PAYMENT.value,
-                            Order.payment_pending_at.is_(None))
-        .values(payment_pending_at=utcnow()).execution_options(synchronize_session=False)).rowcount
-    if marked:
+    try:  # the webhook and the success page may both get here at once: one of them notes it
+        set_facts_once(order, "payment_pending_at", payment_pending_at=utcnow())
         note(order, source=source, message="Checkout completed; the payment is processing and settles later")
+    except TransitionLost:
+        pass  # the other one did; its UPDATE matched, ours changed nothing
     db.session.commit()
     db.session.refresh(order)
 
