@@ -131,6 +131,11 @@ class OrderLine(db.Model):
     def total_cents(self) -> int:
         return self.unit_price_cents * self.quantity
 
+    @property
+    def picture_url(self) -> str | None:
+        """What the line shows: Twikit's preview of the design, else the product's own image."""
+        return self.preview_url or self.image_url
+
 
 class OrderEvent(db.Model):
     """One row per status change or notable fact. Rows are added, never changed."""

@@ -79,18 +79,17 @@ def _render(order: Order, *, subject, template: str) -> EmailMessage:
 
 
 def line_image(line: OrderLine) -> str | None:
-    """The picture an e-mail shows for a line: Twikit's preview, else the product's own image.
+    """The line's picture as an e-mail can show it: an absolute URL, or None.
 
-    An e-mail is no page that a relative URL could be relative to, so the
-    product's image (``/static/...`` in the demo catalog) is made absolute on
-    SHOP_URL; without SHOP_URL such a line has no picture.
+    An e-mail is no page that a relative URL could be relative to, so a
+    product's own image (``/static/...`` in the demo catalog) is made absolute
+    on SHOP_URL; without SHOP_URL such a line has no picture.
     """
-    if line.preview_url:
-        return line.preview_url
-    if not line.image_url or urlsplit(line.image_url).scheme in ("http", "https"):
-        return line.image_url
+    url = line.picture_url
+    if not url or urlsplit(url).scheme in ("http", "https"):
+        return url
     shop_url = current_app.config.get("SHOP_URL")
-    return urljoin(shop_url.rstrip("/") + "/", line.image_url) if shop_url else None
+    return urljoin(shop_url.rstrip("/") + "/", url) if shop_url else None
 
 
 def _send(job: OutboxJob, message: EmailMessage, *, what: str) -> None:
